@@ -1,0 +1,104 @@
+# casekb — GNU make build.  `make` builds ./casekb; `make check` builds with
+# AddressSanitizer + UBSan and runs every test; `make demo` ingests samples/.
+# Dependencies are installed by scripts/install-deps.sh when pkg-config cannot
+# find them (see the deps stamp below).
+
+PKGS      := glib-2.0 gio-2.0 gmime-3.0 json-glib-1.0 libpcre2-8 sqlite3 libxml-2.0 libfyaml opencc
+TEST_PKGS := cmocka
+VARIANT   ?= release
+BUILD     ?= build
+B         := $(BUILD)/$(VARIANT)
+
+CC      ?= cc
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wformat=2
+# Recursive (=) so pkg-config runs after the deps stamp has installed packages.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
+TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
+
+ifeq ($(VARIANT),asan)
+  OPT     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  LDOPT   := -fsanitize=address,undefined
+else
+  OPT     := -O2 -g
+  LDOPT   :=
+endif
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. $(PKG_CFLAGS) $(CFLAGS)
+LIBS_ALL   = $(LDOPT) $(PKG_LIBS) -lm $(LDFLAGS)
+
+LIB_SRCS  := $(sort $(wildcard ingest/*.c store/*.c analyzer/*.c reports/*.c))
+CLI_SRCS  := $(sort $(wildcard cli/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
+TOOL_SRCS := $(sort $(wildcard scripts/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(B)/%.o)
+UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
+TOOL_BINS := $(TOOL_SRCS:%.c=$(B)/%)
+DEPS_STAMP := build/.deps-ok
+
+.PHONY: all deps check unit e2e demo clean bench tools
+all: casekb tools
+
+$(DEPS_STAMP): scripts/install-deps.sh
+	@mkdir -p build
+	@if command -v pkg-config >/dev/null 2>&1 && command -v cc >/dev/null 2>&1 \
+	    && pkg-config --exists $(PKGS) $(TEST_PKGS); then :; \
+	 else echo "make: missing build dependencies; running scripts/install-deps.sh"; \
+	      sh scripts/install-deps.sh; fi
+	@pkg-config --exists $(PKGS) $(TEST_PKGS) || { echo "make: dependencies still missing after install-deps.sh" >&2; exit 2; }
+	@touch $@
+deps: $(DEPS_STAMP)
+
+$(B)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(B)/libcasekb.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/casekb: $(CLI_OBJS) $(B)/libcasekb.a
+	$(CC) -o $@ $(CLI_OBJS) $(B)/libcasekb.a $(LIBS_ALL)
+
+$(B)/tests/unit/test-%: tests/unit/test-%.c $(B)/libcasekb.a | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -o $@ $< $(B)/libcasekb.a $(LIBS_ALL) $(TEST_LIBS)
+
+$(B)/scripts/%: scripts/%.c $(B)/libcasekb.a | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libcasekb.a $(LIBS_ALL)
+
+casekb: $(B)/casekb
+	cp $< $@
+
+tools: $(TOOL_BINS)
+
+# Everything a test run needs, in one variant.
+build-tests: $(B)/casekb $(UNIT_BINS) $(TOOL_BINS)
+
+check:
+	$(MAKE) VARIANT=asan build-tests
+	sh tests/run-all.sh build/asan
+
+unit:
+	$(MAKE) VARIANT=asan build-tests
+	sh tests/run-all.sh build/asan unit
+
+e2e:
+	$(MAKE) VARIANT=asan build-tests
+	sh tests/run-all.sh build/asan e2e
+
+demo: casekb
+	rm -f build/demo.db build/demo.db-wal build/demo.db-shm
+	./casekb --db build/demo.db ingest samples/
+	./casekb --db build/demo.db cases
+	./casekb --db build/demo.db show CAS-03877-J9N4S5
+
+bench: casekb tools
+	sh scripts/bench-ingest.sh
+
+clean:
+	rm -rf build casekb
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,39 @@
+/* decode.h — charsets, RFC 2047 header words and HTML, all to valid UTF-8.
+ *
+ * Rules (casekb's, from real Chinese mail): labels gb2312, gbk, x-gbk, cp936,
+ * euc-cn decode as GB18030; big5 as Big5-HKSCS; bytes with no label are
+ * UTF-8 when valid, else the fallback charset (the message's own declared
+ * text charset), else GB18030.  Nothing here ever fails: bytes a charset
+ * cannot map become U+FFFD and are counted in *n_replaced.
+ * Every returned string is newly allocated valid UTF-8; caller g_free()s it.
+ */
+#ifndef CASEKB_DECODE_H
+#define CASEKB_DECODE_H
+
+#include <glib.h>
+
+/* The iconv name casekb decodes a MIME charset label with ("gb2312" ->
+ * "GB18030", "big5" -> "BIG5-HKSCS", "utf8" -> "UTF-8"); NULL or "" or
+ * us-ascii -> NULL (meaning: unlabelled).  Returns a static string or NULL. */
+const char *ck_charset_canonical(const char *label);
+
+/* Decode LEN bytes of DATA (len -1: NUL-terminated) labelled CHARSET (may be
+ * NULL = unlabelled) to UTF-8.  FALLBACK (may be NULL) is tried for
+ * unlabelled 8-bit text that is not valid UTF-8, before GB18030. */
+char *ck_decode_bytes(const char *data, gssize len, const char *charset,
+                      const char *fallback, guint *n_replaced);
+
+/* Decode a raw header value: unfold, decode RFC 2047 words in any charset
+ * (adjacent words of one charset joined before decoding, so a character split
+ * across words survives), and raw 8-bit bytes by the unlabelled rule with
+ * FALLBACK. */
+char *ck_decode_header(const char *raw, const char *fallback, guint *n_replaced);
+
+/* Turn UTF-8 HTML into readable text with libxml2's HTML parser: style and
+ * script dropped, paragraphs, <br> and list items kept as lines, entities
+ * decoded.  Quote containers (blockquote, div.gmail_quote,
+ * #OLK_SRC_BODY_SECTION, ...) go to *quoted_out when it is non-NULL
+ * (caller frees), otherwise they are kept inline. */
+char *ck_html_to_text(const char *html, gssize len, char **quoted_out);
+
+#endif

@@ -1,0 +1,71 @@
+/* message.c — constructor, destructor and small helpers of CkMessage. */
+#include "ingest/message.h"
+
+/* See message.h. */
+CkMessage *ck_message_new(void)
+{
+    CkMessage *msg = g_new0(CkMessage, 1);
+    msg->references = g_ptr_array_new_with_free_func(g_free);
+    msg->warnings = g_ptr_array_new_with_free_func(g_free);
+    msg->subject = g_strdup("");
+    msg->from_name = g_strdup("");
+    msg->from_addr = g_strdup("");
+    msg->to = g_strdup("");
+    msg->body = g_strdup("");
+    msg->quoted = g_strdup("");
+    msg->signature = g_strdup("");
+    msg->forwarded = g_strdup("");
+    msg->raw_headers = g_strdup("");
+    msg->source_path = g_strdup("");
+    return msg;
+}
+
+/* See message.h. */
+void ck_message_free(CkMessage *msg)
+{
+    if (!msg)
+        return;
+    g_free(msg->message_id);
+    g_free(msg->in_reply_to);
+    g_ptr_array_unref(msg->references);
+    g_free(msg->subject);
+    g_free(msg->from_name);
+    g_free(msg->from_addr);
+    g_free(msg->to);
+    g_free(msg->body);
+    g_free(msg->quoted);
+    g_free(msg->signature);
+    g_free(msg->forwarded);
+    g_free(msg->raw_headers);
+    g_free(msg->source_path);
+    g_ptr_array_unref(msg->warnings);
+    g_free(msg);
+}
+
+/* See message.h. */
+void ck_message_warn(CkMessage *msg, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_ptr_array_add(msg->warnings, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+/* See message.h. */
+char *ck_time_iso(gint64 t)
+{
+    if (t == 0)
+        return g_strdup("");
+    GDateTime *dt = g_date_time_new_from_unix_utc(t);
+    if (!dt)
+        return g_strdup("");
+    char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+    g_date_time_unref(dt);
+    return s;
+}
+
+/* See message.h. */
+char *ck_message_date_iso(const CkMessage *msg)
+{
+    return ck_time_iso(msg->date);
+}

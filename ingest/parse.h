@@ -1,0 +1,26 @@
+/* parse.h — turn a raw message from a reader into a CkMessage.
+ *
+ * RFC 5322 data is parsed with GMime 3: headers decoded by decode.h's rules,
+ * the best text part chosen (text/plain, else text/html made text), transfer
+ * encodings undone, charset decoded, forwarded message/rfc822 parts kept as
+ * forwarded text, then the text split by split.h.  Damaged mail (cut-off
+ * base64, missing boundary, bad headers, unmappable bytes) is read as far as
+ * possible and each problem is a line in msg->warnings.
+ * A CK_RAW_EXPORT section is parsed from its 发件人/发送时间/邮件内容 fields.
+ */
+#ifndef CASEKB_PARSE_H
+#define CASEKB_PARSE_H
+
+#include <glib.h>
+#include "ingest/message.h"
+#include "ingest/reader.h"
+
+/* Call once before parsing (initialises GMime).  Safe to call again. */
+void ck_parse_init(void);
+
+/* Parse RAW.  Returns a new message (caller frees with ck_message_free()),
+ * or NULL with *error set only when nothing at all could be read (e.g. an
+ * empty input).  Never aborts on damaged input. */
+CkMessage *ck_message_parse(const CkRawMessage *raw, GError **error);
+
+#endif

@@ -1,0 +1,59 @@
+/* reader.h — find the messages in files, directories and standard input.
+ *
+ * A reader only cuts input into raw messages; it does not decode them.  The
+ * format is chosen by content, not by file name: a single RFC 5322 message
+ * (.eml), an mbox (mboxo/mboxrd, streamed, `>From ` unescaped, a UTF-8 BOM
+ * before the first From_ line tolerated), a maildir (cur/ and new/), any
+ * directory (walked recursively, files in name order), "-" for standard
+ * input, and the team's plain-text thread export (`邮件主题：` first line,
+ * `====第N封邮件====` separators) in UTF-8 or GB18030.
+ *
+ * Each raw message is handed to a callback together with its source path and
+ * byte offset; the callback may stop the walk by returning FALSE with an
+ * error set.  Unreadable files are reported through the warn callback and
+ * skipped, so one bad file never stops a run.
+ */
+#ifndef CASEKB_READER_H
+#define CASEKB_READER_H
+
+#include <glib.h>
+
+typedef enum {
+    CK_RAW_RFC822,   /* data is one RFC 5322 message */
+    CK_RAW_EXPORT    /* data is one `====第N封邮件====` section of a thread export, UTF-8 */
+} CkRawKind;
+
+typedef struct {
+    CkRawKind kind;
+    GBytes *data;             /* the message bytes (mbox: From_ line removed, >From unescaped) */
+    const char *path;         /* source file; "-" for standard input */
+    gint64 offset;            /* byte offset of the message (mbox: of its From_ line) */
+    const char *export_subject; /* CK_RAW_EXPORT: the thread's 邮件主题 line value, UTF-8 */
+    int export_index;         /* CK_RAW_EXPORT: N of 第N封邮件 */
+} CkRawMessage;
+
+/* Called once per raw message; raw and its fields are valid only during the
+ * call.  Return FALSE (with *error set) to stop reading. */
+typedef gboolean (*CkRawMessageFunc)(const CkRawMessage *raw, gpointer user_data, GError **error);
+
+/* Called with one line naming the file and what is wrong with it. */
+typedef void (*CkWarnFunc)(const char *message, gpointer user_data);
+
+typedef struct {
+    CkRawMessageFunc on_message;
+    CkWarnFunc on_warning;      /* may be NULL: warnings are dropped */
+    gpointer user_data;
+    guint64 files_read;         /* out: files opened */
+    guint64 bytes_read;         /* out: bytes consumed, for progress */
+} CkReader;
+
+/* Read PATH (file, directory, or "-") and call reader->on_message for every
+ * message found.  Returns FALSE with *error set only when PATH itself cannot
+ * be opened or the callback stopped the walk. */
+gboolean ck_reader_read_path(CkReader *reader, const char *path, GError **error);
+
+/* Total size in bytes of the regular files under PATH (0 for "-"), for a
+ * progress bar's ETA. */
+guint64 ck_reader_total_size(const char *path);
+
+#endif
