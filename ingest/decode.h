@@ -23,6 +23,14 @@ const char *ck_charset_canonical(const char *label);
 char *ck_decode_bytes(const char *data, gssize len, const char *charset,
                       const char *fallback, guint *n_replaced);
 
+/* ck_decode_bytes() that also tells which charset was used in the end:
+ * *used_charset (may be NULL) is set to a static iconv name ("GB18030",
+ * "UTF-8", "US-ASCII" for unlabelled ASCII, ...).  Labelled bytes the label
+ * cannot map but that are valid UTF-8 are read as UTF-8 (mislabelled). */
+char *ck_decode_bytes_full(const char *data, gssize len, const char *charset,
+                           const char *fallback, guint *n_replaced,
+                           const char **used_charset);
+
 /* Decode a raw header value: unfold, decode RFC 2047 words in any charset
  * (adjacent words of one charset joined before decoding, so a character split
  * across words survives), and raw 8-bit bytes by the unlabelled rule with

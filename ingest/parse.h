@@ -15,6 +15,14 @@
 #include "ingest/message.h"
 #include "ingest/reader.h"
 
+/* Error domain of ck_message_parse(). */
+#define CK_PARSE_ERROR ck_parse_error_quark()
+GQuark ck_parse_error_quark(void);
+
+typedef enum {
+    CK_PARSE_ERROR_EMPTY    /* the raw message holds no bytes */
+} CkParseError;
+
 /* Call once before parsing (initialises GMime).  Safe to call again. */
 void ck_parse_init(void);
 
@@ -22,5 +30,13 @@ void ck_parse_init(void);
  * or NULL with *error set only when nothing at all could be read (e.g. an
  * empty input).  Never aborts on damaged input. */
 CkMessage *ck_message_parse(const CkRawMessage *raw, GError **error);
+
+/* The decoded text of the first text/plain or text/html part of the RFC 5322
+ * message DATA in document order (attachments and message/rfc822 content
+ * included), decoded by the same charset rules as ck_message_parse(); HTML
+ * is made text by ck_html_to_text() with quotes kept inline.  *is_html (may
+ * be NULL) says which type it was.  Returns NULL when there is no such part.
+ * Caller g_free()s.  For tests and diagnostics. */
+char *ck_parse_first_text_part(GBytes *data, gboolean *is_html);
 
 #endif

@@ -12,6 +12,34 @@
  * byte offset; the callback may stop the walk by returning FALSE with an
  * error set.  Unreadable files are reported through the warn callback and
  * skipped, so one bad file never stops a run.
+ *
+ * Details of the contract (see reader.c, reader-mbox.c, reader-export.c):
+ *  - Detection looks at the first 4 KiB after an optional UTF-8 BOM: a
+ *    "From " start is an mbox; a first non-blank line 邮件主题：/邮件主题: (UTF-8
+ *    or GB18030) is a thread export; a first line "Name: value" (name of
+ *    RFC 7230 token characters) is one message; anything else, the empty file
+ *    included, is skipped with the warning "FILE: not a mail file, skipped".
+ *  - Directories: entries in byte order of their names, recursively; names
+ *    starting with '.' skipped; tmp/ skipped next to cur/ or new/ (maildir);
+ *    symlinks followed, but a directory already entered is not entered again.
+ *    Non-regular files met in a walk (FIFOs, devices) are warned about.
+ *  - mbox: streamed with a 64 KiB buffer, one message held at a time, lines
+ *    of any length.  A From_ line is the first line, a "From " line after a
+ *    blank line, or a "From " line in a body followed by a header field; a
+ *    "From " line opening a MIME part's body inside a still-open multipart is
+ *    content (attached patch).  data has the From_ line and the blank line
+ *    before the next From_ line removed, one '>' taken from ^>+From ; CRLF is
+ *    kept as is; offset is that of the From_ line (3 for the first message
+ *    after a BOM).  Content-Length is ignored.
+ *  - single message: data is the whole file without a BOM; offset 0.
+ *  - export: one CK_RAW_EXPORT per `====第N封邮件====` section (N arabic or
+ *    Chinese numerals); data is the section's text in UTF-8 without the
+ *    blank lines around it; offset is the byte offset of the separator line
+ *    in the ORIGINAL file (also for GB18030 files, which are split into lines
+ *    before decoding).  A file with no section gets a warning.
+ *  - files_read and bytes_read are added to, never reset; bytes of a file
+ *    that was skipped unread count as read, so bytes_read reaches
+ *    ck_reader_total_size() when a walk completes.
  */
 #ifndef CASEKB_READER_H
 #define CASEKB_READER_H

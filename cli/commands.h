@@ -1,0 +1,60 @@
+/* commands.h — the casekb command table's interface.
+ *
+ * Adding a command:
+ *   1. write cli/cmd-<name>.c exporting
+ *        int casekb_cmd_<name>(CkContext *ctx, int argc, char **argv);
+ *      that parses its options with ck_cli_parse(), calls ONE library entry
+ *      point, and prints its result with ck_output_write();
+ *   2. declare it below and add a row to COMMANDS[] in casekb.c (name,
+ *      function, store mode, summary);
+ *   3. add an end-to-end test tests/e2e/TNNN-<name>.sh and a README line.
+ * Commands return an exit code (CK_EXIT_*) and report errors with
+ * ck_cli_error(): one line on stderr naming the file or argument.
+ */
+#ifndef CASEKB_COMMANDS_H
+#define CASEKB_COMMANDS_H
+
+#include <glib.h>
+#include "store/store.h"
+#include "reports/output.h"
+
+enum {
+    CK_EXIT_OK = 0,
+    CK_EXIT_NOT_FOUND = 1,   /* unknown case, no results */
+    CK_EXIT_USAGE = 2,       /* bad usage or bad input */
+    CK_EXIT_INTERNAL = 3     /* database or I/O failure */
+};
+
+typedef enum { CK_STORE_NONE, CK_STORE_READ, CK_STORE_WRITE } CkStoreMode;
+
+typedef struct {
+    const char *command;     /* name of the running command, for messages */
+    char *db_path;           /* --db, CASEKB_DB, or ./casekb.db */
+    char *rules_dir;         /* --rules, CASEKB_RULES, or the rules/ beside the binary */
+    CkStore *store;          /* opened by main() as the command's row asks */
+    CkFormat format;         /* set by ck_cli_parse() */
+    gboolean stdout_is_tty;
+} CkContext;
+
+/* Parse a command's options: ENTRIES (may be NULL) plus the shared
+ * --format/--json, with PARAMS and SUMMARY for --help.  Prints --help and
+ * returns FALSE with *exit_code = 0; on a bad option prints one error line
+ * and returns FALSE with *exit_code = CK_EXIT_USAGE. */
+gboolean ck_cli_parse(CkContext *ctx, int *argc, char ***argv, const GOptionEntry *entries,
+                      const char *params, const char *summary, int *exit_code);
+
+/* Print "casekb CMD: message" on stderr and return CODE. */
+int ck_cli_error(CkContext *ctx, int code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/* Print ERROR's message as ck_cli_error does, free it, and return CODE. */
+int ck_cli_fail(CkContext *ctx, int code, GError *error);
+
+/* Resolve a user-given case ID, alias or Message-ID; prints the error and
+ * returns 0 (with *exit_code set) when there is none. */
+gint64 ck_cli_resolve_case(CkContext *ctx, const char *id, int *exit_code);
+
+int casekb_cmd_ingest(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_cases(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_show(CkContext *ctx, int argc, char **argv);
+
+#endif

@@ -1,0 +1,217 @@
+/* casebuild.c — joining messages to cases, merging linked threads. */
+#include "ingest/casebuild.h"
+#include "ingest/caseinfo.h"
+#include <string.h>
+
+#define SUBJECT_WINDOW_SECONDS (60 * 24 * 3600)
+
+/* The state of placing one message. */
+typedef struct {
+    CkStore *store;
+    const CkMessage *msg;
+    gint64 case_rowid;      /* out of a joiner: the case found, 0 none */
+} Placement;
+
+typedef gboolean (*JoinFunc)(Placement *p, GError **error);
+
+/* Find or create the case keyed by the first of IDS. */
+static gboolean join_case_id_list(Placement *p, GPtrArray *ids, GError **error)
+{
+    if (ids->len == 0)
+        return TRUE;
+    const char *key = g_ptr_array_index(ids, 0);
+    if (!ck_store_find_case_by_key(p->store, key, &p->case_rowid, error))
+        return FALSE;
+    return p->case_rowid || ck_store_case_create(p->store, key, &p->case_rowid, error);
+}
+
+/* Join by a case ID found in TEXT. */
+static gboolean join_case_id_in(Placement *p, const char *text, GError **error)
+{
+    GPtrArray *ids = ck_case_ids_in_text(text);
+    gboolean ok = join_case_id_list(p, ids, error);
+    g_ptr_array_unref(ids);
+    return ok;
+}
+
+/* "subject-case-id" */
+static gboolean join_by_subject_case_id(Placement *p, GError **error)
+{
+    return join_case_id_in(p, p->msg->subject, error);
+}
+
+/* "references": newest reference first. */
+static gboolean join_by_references(Placement *p, GError **error)
+{
+    GPtrArray *refs = p->msg->references;
+    for (guint i = refs->len; i > 0 && !p->case_rowid; i--)
+        if (!ck_store_find_message(p->store, g_ptr_array_index(refs, i - 1), NULL, &p->case_rowid, error))
+            return FALSE;
+    return TRUE;
+}
+
+/* "body-case-id": new text, then forwarded text. */
+static gboolean join_by_body_case_id(Placement *p, GError **error)
+{
+    char *text = g_strconcat(p->msg->body, "\n", p->msg->forwarded, NULL);
+    gboolean ok = join_case_id_in(p, text, error);
+    g_free(text);
+    return ok;
+}
+
+/* "subject": only replies/forwards without references. */
+static gboolean join_by_subject(Placement *p, GError **error)
+{
+    gboolean had_prefix = FALSE;
+    char *stripped = ck_subject_strip_prefixes(p->msg->subject, &had_prefix);
+    gboolean ok = TRUE;
+    if (had_prefix && stripped[0] && p->msg->references->len == 0 && p->msg->date) {
+        char *key = ck_subject_key(p->msg->subject);
+        ok = ck_store_find_case_by_subject(p->store, key, p->msg->date, SUBJECT_WINDOW_SECONDS,
+                                           &p->case_rowid, error);
+        g_free(key);
+    }
+    g_free(stripped);
+    return ok;
+}
+
+/* "quoted-case-id" */
+static gboolean join_by_quoted_case_id(Placement *p, GError **error)
+{
+    return join_case_id_in(p, p->msg->quoted, error);
+}
+
+/* "referenced-by": a stored message names this one. */
+static gboolean join_by_children(Placement *p, GError **error)
+{
+    GArray *cases = g_array_new(FALSE, FALSE, sizeof(gint64));
+    gboolean ok = ck_store_find_cases_referencing(p->store, p->msg->message_id, cases, error);
+    if (ok && cases->len)
+        p->case_rowid = g_array_index(cases, gint64, 0);
+    g_array_unref(cases);
+    return ok;
+}
+
+/* The thread root of a message: its oldest reference, else itself. */
+static const char *thread_root(const CkMessage *msg)
+{
+    return msg->references->len ? g_ptr_array_index(msg->references, 0) : msg->message_id;
+}
+
+/* "thread-root": a case already keyed by this message's thread root. */
+static gboolean join_by_thread_root(Placement *p, GError **error)
+{
+    char *key = ck_thread_key(thread_root(p->msg));
+    gboolean ok = ck_store_find_case_by_key(p->store, key, &p->case_rowid, error);
+    g_free(key);
+    return ok;
+}
+
+/* "new-thread": a new THR- case. */
+static gboolean join_new_thread(Placement *p, GError **error)
+{
+    char *key = ck_thread_key(thread_root(p->msg));
+    gboolean ok = ck_store_case_create(p->store, key, &p->case_rowid, error);
+    g_free(key);
+    return ok;
+}
+
+static const struct {
+    const char *name;
+    JoinFunc join;
+} JOIN_RULES[] = {
+    { "subject-case-id", join_by_subject_case_id },
+    { "references", join_by_references },
+    { "body-case-id", join_by_body_case_id },
+    { "subject", join_by_subject },
+    { "quoted-case-id", join_by_quoted_case_id },
+    { "referenced-by", join_by_children },
+    { "thread-root", join_by_thread_root },
+    { "new-thread", join_new_thread },
+};
+
+/* TRUE when a case key is a thread-only key. */
+static gboolean key_is_thread(const char *key)
+{
+    return key && g_str_has_prefix(key, "THR-");
+}
+
+/* Merge one linked case into the message's case (or the other way round
+ * when only the linked one has a case ID).  Updates *case_rowid. */
+static gboolean merge_linked_case(CkStore *store, gint64 linked, gint64 *case_rowid, GError **error)
+{
+    if (linked == 0 || linked == *case_rowid)
+        return TRUE;
+    char *mine = ck_store_case_key(store, *case_rowid, error);
+    char *theirs = mine ? ck_store_case_key(store, linked, error) : NULL;
+    gboolean ok = theirs != NULL;
+    if (ok && key_is_thread(theirs))
+        ok = ck_store_case_merge(store, linked, *case_rowid, error);
+    else if (ok && key_is_thread(mine)) {
+        ok = ck_store_case_merge(store, *case_rowid, linked, error);
+        *case_rowid = linked;
+    }
+    g_free(mine);
+    g_free(theirs);
+    return ok;
+}
+
+/* Merge the cases linked to MSG by references either way into its case. */
+static gboolean merge_linked_cases(CkStore *store, const CkMessage *msg, gint64 *case_rowid, GError **error)
+{
+    GArray *linked = g_array_new(FALSE, FALSE, sizeof(gint64));
+    gboolean ok = ck_store_find_cases_referencing(store, msg->message_id, linked, error);
+    for (guint i = 0; ok && i < msg->references->len; i++) {
+        gint64 found = 0;
+        ok = ck_store_find_message(store, g_ptr_array_index(msg->references, i), NULL, &found, error);
+        if (found)
+            g_array_append_val(linked, found);
+    }
+    for (guint i = 0; ok && i < linked->len; i++)
+        ok = merge_linked_case(store, g_array_index(linked, gint64, i), case_rowid, error);
+    g_array_unref(linked);
+    return ok;
+}
+
+/* Record every alias named in the subject or new text on the case. */
+static gboolean add_aliases(CkStore *store, const CkMessage *msg, gint64 case_rowid, GError **error)
+{
+    char *text = g_strconcat(msg->subject, "\n", msg->body, NULL);
+    GPtrArray *aliases = ck_case_aliases_in_text(text);
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < aliases->len; i++)
+        ok = ck_store_case_add_alias(store, case_rowid, g_ptr_array_index(aliases, i), error);
+    g_ptr_array_unref(aliases);
+    g_free(text);
+    return ok;
+}
+
+/* See casebuild.h. */
+gboolean ck_case_add_message(CkStore *store, const CkMessage *msg, CkAddOutcome *outcome, GError **error)
+{
+    gint64 existing = 0;
+    if (!ck_store_find_message(store, msg->message_id, &existing, NULL, error))
+        return FALSE;
+    if (existing) {
+        *outcome = CK_ADD_COPY;
+        return ck_store_source_add(store, msg->content_hash, existing, msg->source_path,
+                                   msg->source_offset, error);
+    }
+    Placement p = { store, msg, 0 };
+    guint rule = 0;
+    for (; rule < G_N_ELEMENTS(JOIN_RULES) && p.case_rowid == 0; rule++)
+        if (!JOIN_RULES[rule].join(&p, error))
+            return FALSE;
+    const char *joined_by = JOIN_RULES[rule - 1].name;
+    gint64 case_rowid = p.case_rowid, message_rowid = 0;
+    char *subject_key = ck_subject_key(msg->subject);
+    gboolean ok = merge_linked_cases(store, msg, &case_rowid, error)
+                  && ck_store_message_insert(store, case_rowid, msg, subject_key, joined_by,
+                                             &message_rowid, error)
+                  && ck_store_source_add(store, msg->content_hash, message_rowid, msg->source_path,
+                                         msg->source_offset, error)
+                  && add_aliases(store, msg, case_rowid, error);
+    g_free(subject_key);
+    *outcome = CK_ADD_NEW;
+    return ok;
+}

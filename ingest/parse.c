@@ -1,0 +1,884 @@
+/* parse.c — raw message bytes to CkMessage.
+ *
+ * RFC 5322 mail is parsed with GMime 3 for structure, transfer decoding,
+ * addresses, ids and dates; header values and text are decoded by decode.h
+ * (GMime's own RFC 2047 decoding reads gb2312 as GB2312 and loses GBK
+ * characters).  Problems met on the way become lines in msg->warnings.
+ * CK_RAW_EXPORT sections are read from their 发件人/发送时间/邮件内容 fields.
+ */
+#include "ingest/parse.h"
+
+#include <string.h>
+#include <gmime/gmime.h>
+
+#include "ingest/decode.h"
+#include "ingest/split.h"
+
+/* How deep message/rfc822 parts inside message/rfc822 parts are followed. */
+#define MAX_FORWARD_DEPTH 8
+
+/* Export field names (UTF-8). */
+#define FIELD_FROM "\xE5\x8F\x91\xE4\xBB\xB6\xE4\xBA\xBA"       /* 发件人 */
+#define FIELD_SENT "\xE5\x8F\x91\xE9\x80\x81\xE6\x97\xB6\xE9\x97\xB4" /* 发送时间 */
+#define FIELD_BODY "\xE9\x82\xAE\xE4\xBB\xB6\xE5\x86\x85\xE5\xAE\xB9" /* 邮件内容 */
+#define FULLWIDTH_COLON "\xEF\xBC\x9A"
+
+G_DEFINE_QUARK(ck-parse-error-quark, ck_parse_error)
+
+/* State shared while one raw message is parsed. */
+typedef struct {
+    CkMessage *msg;          /* the message warnings go to (the outermost) */
+    GHashTable *warned;      /* warning lines already added (owned keys) */
+    const char *fallback;    /* charset the current message's text parts declare */
+    int depth;               /* message/rfc822 nesting level */
+} ParseCtx;
+
+/* The text of one RFC 5322 message before splitting. */
+typedef struct {
+    char *text;              /* chosen text part, decoded (HTML made text) */
+    char *html_quoted;       /* quote containers cut from HTML, "" when none */
+    GString *forwarded;      /* text of message/rfc822 parts it carries */
+    gboolean html_only;      /* text came from text/html */
+} MessageText;
+
+/* Parts of interest found in a MIME tree (none owned). */
+typedef struct {
+    GMimePart *plain;        /* first inline text/plain */
+    GMimePart *html;         /* first inline text/html */
+    GPtrArray *forwards;     /* GMimeMessage * of message/rfc822 parts */
+} BodyParts;
+
+static void message_text(ParseCtx *ctx, GMimeMessage *message, MessageText *out);
+
+/* Initialise GMime exactly once, from any thread. */
+static gpointer init_gmime_once(gpointer unused)
+{
+    g_mime_init();
+    return NULL;
+}
+
+/* See parse.h. */
+void ck_parse_init(void)
+{
+    static GOnce once = G_ONCE_INIT;
+    g_once(&once, init_gmime_once, NULL);
+}
+
+/* Add a printf-formatted warning line to ctx->msg unless the same line was
+ * already added. */
+G_GNUC_PRINTF(2, 3)
+static void ctx_warn(ParseCtx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *line = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (g_hash_table_contains(ctx->warned, line)) {
+        g_free(line);
+        return;
+    }
+    g_hash_table_add(ctx->warned, line);
+    g_ptr_array_add(ctx->msg->warnings, g_strdup(line));
+}
+
+/* Short text for the GMime parser warnings worth reporting; NULL for those
+ * that casekb handles itself (8-bit headers, RFC 2047, duplicates). */
+static const char *gmime_warning_text(GMimeParserWarning code)
+{
+    switch (code) {
+    case GMIME_WARN_INVALID_CONTENT_TYPE: return "invalid Content-Type";
+    case GMIME_WARN_MALFORMED_MULTIPART: return "multipart without parts";
+    case GMIME_WARN_TRUNCATED_MESSAGE: return "message truncated";
+    case GMIME_WARN_MALFORMED_MESSAGE: return "malformed message";
+    case GMIME_CRIT_INVALID_HEADER_NAME: return "invalid header name";
+    case GMIME_CRIT_CONFLICTING_HEADER: return "conflicting header";
+    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return "multipart without boundary";
+    case GMIME_CRIT_NESTING_OVERFLOW: return "MIME nesting too deep";
+    case GMIME_WARN_PART_WITHOUT_CONTENT: return "MIME part without content";
+    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "MIME part without headers or content";
+    default: return NULL;
+    }
+}
+
+/* GMimeParserWarningFunc: turn a GMime parser warning into a short,
+ * de-duplicated warning line. */
+static void on_gmime_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
+                             gpointer user_data)
+{
+    const char *text = gmime_warning_text(code);
+    if (text)
+        ctx_warn(user_data, "mime: %s", text);
+}
+
+/* Join A and B with a blank line, either may be empty.  Returns a new
+ * string; caller g_free()s. */
+static char *join_texts(const char *a, const char *b)
+{
+    if (!a || !*a)
+        return g_strdup(b ? b : "");
+    if (!b || !*b)
+        return g_strdup(a);
+    return g_strconcat(a, "\n\n", b, NULL);
+}
+
+/* Replace the string *field with VALUE (taken over). */
+static void set_field(char **field, char *value)
+{
+    g_free(*field);
+    *field = value;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Headers                                                                 */
+
+/* The raw (undecoded, folded) value of the first header NAME of OBJ, or
+ * NULL.  The string belongs to OBJ. */
+static const char *raw_header(GMimeObject *obj, const char *name)
+{
+    GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+    GMimeHeader *header = list ? g_mime_header_list_get_header(list, name) : NULL;
+    return header ? g_mime_header_get_raw_value(header) : NULL;
+}
+
+/* The decoded value of header NAME of OBJ ("" when absent).  Caller frees. */
+static char *decoded_header(ParseCtx *ctx, GMimeObject *obj, const char *name)
+{
+    const char *raw = raw_header(obj, name);
+    if (!raw)
+        return g_strdup("");
+    guint replaced = 0;
+    char *value = ck_decode_header(raw, ctx->fallback, &replaced);
+    if (replaced > 0)
+        ctx_warn(ctx, "%u undecodable bytes replaced in %s header", replaced, name);
+    return value;
+}
+
+/* Append the quoted string at *P (on its opening '"') to WORD without
+ * quotes or backslashes; *P moves past it. */
+static void read_quoted_string(const char **p, GString *word)
+{
+    const char *q = *p + 1;
+    for (; *q && *q != '"'; q++) {
+        if (*q == '\\' && q[1])
+            q++;
+        g_string_append_c(word, *q);
+    }
+    *p = *q ? q + 1 : q;
+}
+
+/* Append the (possibly nested) comment at *P (on its '(') to COMMENTS,
+ * blank-separated and without the outer parentheses; *P moves past it. */
+static void read_comment(const char **p, GString *comments)
+{
+    if (comments->len)
+        g_string_append_c(comments, ' ');
+    int level = 0;
+    const char *q = *p;
+    for (; *q; q++) {
+        level += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+        if (level == 0)
+            break;
+        if (!(level == 1 && *q == '('))
+            g_string_append_c(comments, *q);
+    }
+    *p = *q ? q + 1 : q;
+}
+
+/* Append WORD to WORDS (blank-separated) and empty it. */
+static void flush_word(GString *words, GString *word)
+{
+    if (word->len == 0)
+        return;
+    g_string_append_printf(words, "%s%s", words->len ? " " : "", word->str);
+    g_string_truncate(word, 0);
+}
+
+/* The display name of a decoded address PHRASE the way Python's
+ * email.utils.parseaddr gives it (the corpus expectations use it): words
+ * and quoted strings joined by one blank, then any (comments) appended in
+ * one pair of parentheses.  Caller g_free()s. */
+static char *phrase_display_name(const char *phrase)
+{
+    GString *words = g_string_new(NULL);
+    GString *comments = g_string_new(NULL);
+    GString *word = g_string_new(NULL);
+    for (const char *p = phrase; *p;) {
+        if (*p == '"') {
+            read_quoted_string(&p, word);
+        } else if (*p == '(') {
+            read_comment(&p, comments);
+        } else {
+            if (g_ascii_isspace(*p))
+                flush_word(words, word);
+            else
+                g_string_append_c(word, *p);
+            p++;
+        }
+    }
+    flush_word(words, word);
+    if (comments->len)
+        g_string_append_printf(words, " (%s)", comments->str);
+    g_string_free(word, TRUE);
+    g_string_free(comments, TRUE);
+    return g_strstrip(g_string_free(words, FALSE));
+}
+
+/* Offset of the first '<' of DECODED outside quotes and comments, or -1. */
+static gssize angle_addr_start(const char *decoded)
+{
+    gboolean quoted = FALSE;
+    int comment = 0;
+    for (const char *p = decoded; *p; p++) {
+        if (*p == '\\' && p[1])
+            p++;
+        else if (*p == '"' && comment == 0)
+            quoted = !quoted;
+        else if (!quoted && *p == '(')
+            comment++;
+        else if (!quoted && *p == ')' && comment > 0)
+            comment--;
+        else if (!quoted && comment == 0 && *p == '<')
+            return p - decoded;
+    }
+    return -1;
+}
+
+/* Fill from_name / from_addr of TARGET from the decoded From value. */
+static void set_from(CkMessage *target, const char *decoded)
+{
+    InternetAddressList *list = internet_address_list_parse(NULL, decoded);
+    InternetAddress *first = NULL;
+    if (list && internet_address_list_length(list) > 0)
+        first = internet_address_list_get_address(list, 0);
+    if (first && INTERNET_ADDRESS_IS_GROUP(first)) {
+        InternetAddressList *members = internet_address_group_get_members(INTERNET_ADDRESS_GROUP(first));
+        first = internet_address_list_length(members) > 0
+                ? internet_address_list_get_address(members, 0) : NULL;
+    }
+    if (first && INTERNET_ADDRESS_IS_MAILBOX(first)) {
+        const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(first));
+        set_field(&target->from_addr, g_utf8_strdown(addr ? addr : "", -1));
+    }
+    gssize angle = angle_addr_start(decoded);
+    if (angle >= 0) {
+        char *phrase = g_strndup(decoded, angle);
+        set_field(&target->from_name, phrase_display_name(phrase));
+        g_free(phrase);
+    } else if (first && internet_address_get_name(first)) {
+        set_field(&target->from_name, g_strdup(internet_address_get_name(first)));
+    }
+    if (list)
+        g_object_unref(list);
+}
+
+/* The message ids in raw header NAME of OBJ, in order (new array, caller
+ * unrefs), or NULL when the header is absent or holds none. */
+static GPtrArray *header_ids(GMimeObject *obj, const char *name)
+{
+    const char *raw = raw_header(obj, name);
+    GMimeReferences *refs = raw ? g_mime_references_parse(NULL, raw) : NULL;
+    if (!refs)
+        return NULL;
+    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; i < g_mime_references_length(refs); i++) {
+        const char *id = g_mime_references_get_message_id(refs, i);
+        if (id && *id)
+            g_ptr_array_add(ids, g_utf8_make_valid(id, -1));
+    }
+    g_mime_references_free(refs);
+    if (ids->len == 0) {
+        g_ptr_array_unref(ids);
+        return NULL;
+    }
+    return ids;
+}
+
+/* TRUE when IDS holds a string equal to ID. */
+static gboolean ids_contain(GPtrArray *ids, const char *id)
+{
+    for (guint i = 0; i < ids->len; i++)
+        if (strcmp(g_ptr_array_index(ids, i), id) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* Fill message_id, in_reply_to and references of TARGET from OBJ. */
+static void set_ids(CkMessage *target, GMimeObject *obj)
+{
+    const char *raw_id = raw_header(obj, "Message-ID");
+    char *id = raw_id ? g_mime_utils_decode_message_id(raw_id) : NULL;
+    if (id && *id) {
+        set_field(&target->message_id, g_utf8_make_valid(id, -1));
+    } else {
+        set_field(&target->message_id,
+                  g_strdup_printf("casekb-%.16s@generated", target->content_hash));
+        target->message_id_synthesized = TRUE;
+    }
+    g_free(id);
+    GPtrArray *reply_to = header_ids(obj, "In-Reply-To");
+    GPtrArray *refs = header_ids(obj, "References");
+    if (refs)
+        for (guint i = 0; i < refs->len; i++)
+            if (!ids_contain(target->references, g_ptr_array_index(refs, i)))
+                g_ptr_array_add(target->references, g_strdup(g_ptr_array_index(refs, i)));
+    if (reply_to) {
+        const char *first = g_ptr_array_index(reply_to, 0);
+        set_field(&target->in_reply_to, g_strdup(first));
+        if (!ids_contain(target->references, first))
+            g_ptr_array_add(target->references, g_strdup(first));
+    }
+    if (refs)
+        g_ptr_array_unref(refs);
+    if (reply_to)
+        g_ptr_array_unref(reply_to);
+}
+
+/* Fill date and tz_offset_min of TARGET from the Date header of OBJ. */
+static void set_date(ParseCtx *ctx, CkMessage *target, GMimeObject *obj)
+{
+    const char *raw = raw_header(obj, "Date");
+    if (!raw) {
+        ctx_warn(ctx, "no Date header");
+        return;
+    }
+    char *value = ck_decode_header(raw, NULL, NULL);
+    GDateTime *dt = g_mime_utils_header_decode_date(value);
+    if (dt) {
+        target->date = g_date_time_to_unix(dt);
+        target->tz_offset_min = (int) (g_date_time_get_utc_offset(dt) / G_TIME_SPAN_MINUTE);
+        g_date_time_unref(dt);
+    } else {
+        ctx_warn(ctx, "unreadable Date header \"%.60s\"", value);
+    }
+    g_free(value);
+}
+
+/* Fill TARGET's header fields (subject, from, to, ids, date) from OBJ. */
+static void fill_headers(ParseCtx *ctx, CkMessage *target, GMimeObject *obj)
+{
+    set_field(&target->subject, decoded_header(ctx, obj, "Subject"));
+    char *from = decoded_header(ctx, obj, "From");
+    set_from(target, from);
+    g_free(from);
+    set_field(&target->to, decoded_header(ctx, obj, "To"));
+    set_ids(target, obj);
+    set_date(ctx, target, obj);
+}
+
+/* ---------------------------------------------------------------------- */
+/* MIME parts                                                              */
+
+/* The first charset label declared by a text part of the tree under OBJ
+ * that names a real charset other than UTF-8 (message/rfc822 parts are not
+ * entered), or NULL.  The string belongs to the tree. */
+static const char *declared_text_charset(GMimeObject *obj, int depth)
+{
+    if (depth > 64)
+        return NULL;
+    if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *multi = GMIME_MULTIPART(obj);
+        for (int i = 0; i < g_mime_multipart_get_count(multi); i++) {
+            const char *found = declared_text_charset(g_mime_multipart_get_part(multi, i), depth + 1);
+            if (found)
+                return found;
+        }
+        return NULL;
+    }
+    if (!GMIME_IS_PART(obj))
+        return NULL;
+    GMimeContentType *type = g_mime_object_get_content_type(obj);
+    if (!type || !g_mime_content_type_is_type(type, "text", "*"))
+        return NULL;
+    const char *label = g_mime_object_get_content_type_parameter(obj, "charset");
+    const char *canon = ck_charset_canonical(label);
+    return canon && strcmp(canon, "UTF-8") != 0 ? label : NULL;
+}
+
+/* Walk the MIME tree under OBJ and note the body candidates and the
+ * forwarded messages in *parts. */
+static void collect_body_parts(GMimeObject *obj, BodyParts *parts, int depth)
+{
+    if (!obj || depth > 64)
+        return;
+    if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *multi = GMIME_MULTIPART(obj);
+        for (int i = 0; i < g_mime_multipart_get_count(multi); i++)
+            collect_body_parts(g_mime_multipart_get_part(multi, i), parts, depth + 1);
+    } else if (GMIME_IS_MESSAGE_PART(obj)) {
+        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+        if (inner)
+            g_ptr_array_add(parts->forwards, inner);
+    } else if (GMIME_IS_PART(obj) && !g_mime_part_is_attachment(GMIME_PART(obj))) {
+        GMimeContentType *type = g_mime_object_get_content_type(obj);
+        if (!parts->plain && g_mime_content_type_is_type(type, "text", "plain"))
+            parts->plain = GMIME_PART(obj);
+        else if (!parts->html && g_mime_content_type_is_type(type, "text", "html"))
+            parts->html = GMIME_PART(obj);
+    }
+}
+
+/* TRUE when the base64 text in BYTES stops in the middle of a 4-character
+ * quantum.  Only the leading run of lines made of base64 characters is
+ * counted, up to the line with '=' padding: mailing lists append plain-text
+ * footers to base64 bodies. */
+static gboolean base64_cut_off(const GByteArray *bytes)
+{
+    gsize count = 0;
+    gboolean padded = FALSE;
+    for (guint i = 0; i < bytes->len && !padded;) {
+        guint end = i;
+        while (end < bytes->len && bytes->data[end] != '\n')
+            end++;
+        gsize in_line = 0;
+        gboolean base64_line = TRUE;
+        for (guint k = i; k < end && base64_line; k++) {
+            guchar c = bytes->data[k];
+            if (g_ascii_isalnum(c) || c == '+' || c == '/' || c == '=')
+                in_line++;
+            else if (!g_ascii_isspace(c))
+                base64_line = FALSE;
+            padded = padded || c == '=';
+        }
+        if (!base64_line)
+            break;
+        count += in_line;
+        i = end + 1;
+    }
+    return count % 4 != 0;
+}
+
+/* Copy the whole of STREAM (from its start) into a new byte array; caller
+ * frees with g_byte_array_unref().  Returns NULL on a read error. */
+static GByteArray *stream_bytes(GMimeStream *stream)
+{
+    GByteArray *bytes = g_byte_array_new();
+    GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(bytes);
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+    g_mime_stream_reset(stream);
+    gint64 n = g_mime_stream_write_to_stream(stream, mem);
+    g_mime_stream_reset(stream);
+    g_object_unref(mem);
+    if (n < 0) {
+        g_byte_array_unref(bytes);
+        return NULL;
+    }
+    return bytes;
+}
+
+/* Warn about transfer-encoding damage of PART (named WHAT): an empty
+ * Content-Transfer-Encoding header, base64 that stops mid-quantum. */
+static void check_transfer_damage(ParseCtx *ctx, GMimePart *part, GMimeDataWrapper *wrapper,
+                                  const char *what)
+{
+    const char *cte = g_mime_object_get_header(GMIME_OBJECT(part), "Content-Transfer-Encoding");
+    if (cte) {
+        char *value = g_strstrip(g_strdup(cte));
+        if (!*value)
+            ctx_warn(ctx, "empty Content-Transfer-Encoding in %s part", what);
+        g_free(value);
+    }
+    if (g_mime_part_get_content_encoding(part) != GMIME_CONTENT_ENCODING_BASE64)
+        return;
+    GMimeStream *encoded = g_mime_data_wrapper_get_stream(wrapper);
+    GByteArray *bytes = encoded ? stream_bytes(encoded) : NULL;
+    if (bytes && base64_cut_off(bytes))
+        ctx_warn(ctx, "base64 cut off in %s part", what);
+    if (bytes)
+        g_byte_array_unref(bytes);
+}
+
+/* The content of PART with its transfer encoding undone (new array, caller
+ * unrefs; empty when the part has no content).  WHAT names it in warnings. */
+static GByteArray *part_content_bytes(ParseCtx *ctx, GMimePart *part, const char *what)
+{
+    GMimeDataWrapper *wrapper = g_mime_part_get_content(part);
+    GByteArray *bytes = g_byte_array_new();
+    if (!wrapper)
+        return bytes;
+    GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(bytes);
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+    if (g_mime_data_wrapper_write_to_stream(wrapper, mem) < 0)
+        ctx_warn(ctx, "could not read the content of the %s part", what);
+    g_object_unref(mem);
+    check_transfer_damage(ctx, part, wrapper, what);
+    return bytes;
+}
+
+/* The text of PART decoded to UTF-8 by its charset label (HTML left as
+ * HTML).  Unmappable bytes are counted in a warning.  Caller g_free()s. */
+static char *part_text(ParseCtx *ctx, GMimePart *part)
+{
+    GMimeObject *obj = GMIME_OBJECT(part);
+    GMimeContentType *type = g_mime_object_get_content_type(obj);
+    char *what = type ? g_mime_content_type_get_mime_type(type) : g_strdup("text/plain");
+    GByteArray *bytes = part_content_bytes(ctx, part, what);
+    const char *charset = g_mime_object_get_content_type_parameter(obj, "charset");
+    guint replaced = 0;
+    const char *used = NULL;
+    char *text = ck_decode_bytes_full((const char *) bytes->data, bytes->len, charset,
+                                      ctx->fallback, &replaced, &used);
+    if (replaced > 0) {
+        char *charset_name = g_ascii_strdown(used ? used : "utf-8", -1);
+        ctx_warn(ctx, "%u bytes not valid %s replaced in %s part", replaced, charset_name, what);
+        g_free(charset_name);
+    }
+    g_byte_array_unref(bytes);
+    g_free(what);
+    return text;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Message text                                                            */
+
+/* Free what a MessageText holds and zero it. */
+static void message_text_clear(MessageText *mt)
+{
+    g_free(mt->text);
+    g_free(mt->html_quoted);
+    if (mt->forwarded)
+        g_string_free(mt->forwarded, TRUE);
+    memset(mt, 0, sizeof *mt);
+}
+
+/* Append the forwarded message INNER to FORWARDED: a From/Date/Subject
+ * block, then its text, its quoted HTML and what it forwards in turn. */
+static void append_forward(ParseCtx *ctx, GString *forwarded, GMimeMessage *inner)
+{
+    if (ctx->depth >= MAX_FORWARD_DEPTH) {
+        ctx_warn(ctx, "forwarded messages nested more than %d deep; inner ones skipped",
+                 MAX_FORWARD_DEPTH);
+        return;
+    }
+    ParseCtx sub_ctx = *ctx;
+    sub_ctx.depth++;
+    sub_ctx.fallback = declared_text_charset(g_mime_message_get_mime_part(inner), 0);
+    CkMessage *sub = ck_message_new();
+    g_strlcpy(sub->content_hash, ctx->msg->content_hash, sizeof sub->content_hash);
+    fill_headers(&sub_ctx, sub, GMIME_OBJECT(inner));
+    MessageText mt = { 0 };
+    message_text(&sub_ctx, inner, &mt);
+    char *date = ck_message_date_iso(sub);
+    if (forwarded->len > 0)
+        g_string_append(forwarded, "\n\n");
+    g_string_append_printf(forwarded, "From: %s%s<%s>\nDate: %s\nSubject: %s\n\n",
+                           sub->from_name, *sub->from_name ? " " : "", sub->from_addr,
+                           date, sub->subject);
+    char *with_quotes = join_texts(mt.text, mt.html_quoted);
+    char *all = join_texts(with_quotes, mt.forwarded->str);
+    g_string_append(forwarded, all);
+    g_free(all);
+    g_free(with_quotes);
+    g_free(date);
+    message_text_clear(&mt);
+    ck_message_free(sub);
+}
+
+/* Fill *out with the text of MESSAGE: the first inline text/plain part,
+ * else the first inline text/html part made text, plus the text of every
+ * message/rfc822 part it carries.  Clear *out with message_text_clear(). */
+static void message_text(ParseCtx *ctx, GMimeMessage *message, MessageText *out)
+{
+    BodyParts parts = { NULL, NULL, g_ptr_array_new() };
+    collect_body_parts(g_mime_message_get_mime_part(message), &parts, 0);
+    out->forwarded = g_string_new(NULL);
+    out->html_quoted = NULL;
+    if (parts.plain) {
+        out->text = part_text(ctx, parts.plain);
+    } else if (parts.html) {
+        char *html = part_text(ctx, parts.html);
+        out->text = ck_html_to_text(html, -1, &out->html_quoted);
+        out->html_only = TRUE;
+        g_free(html);
+    } else {
+        out->text = g_strdup("");
+    }
+    if (!out->html_quoted)
+        out->html_quoted = g_strdup("");
+    for (guint i = 0; i < parts.forwards->len; i++)
+        append_forward(ctx, out->forwarded, g_ptr_array_index(parts.forwards, i));
+    g_ptr_array_unref(parts.forwards);
+}
+
+/* Split TEXT into msg's body / quoted / signature / forwarded, adding
+ * EXTRA_QUOTED and EXTRA_FORWARDED (either may be NULL or ""). */
+static void store_split_text(CkMessage *msg, const char *text, const char *extra_quoted,
+                             const char *extra_forwarded)
+{
+    CkSplit split = { 0 };
+    ck_split_text(text ? text : "", &split);
+    set_field(&msg->body, g_strdup(split.body ? split.body : ""));
+    set_field(&msg->signature, g_strdup(split.signature ? split.signature : ""));
+    set_field(&msg->quoted, join_texts(split.quoted, extra_quoted));
+    set_field(&msg->forwarded, join_texts(split.forwarded, extra_forwarded));
+    ck_split_clear(&split);
+}
+
+/* Length of the header block at the start of DATA (up to the blank line
+ * that ends it, or all of DATA when there is none). */
+static gsize header_block_length(const char *data, gsize len)
+{
+    for (gsize i = 0; i + 1 < len; i++) {
+        if (data[i] != '\n')
+            continue;
+        if (data[i + 1] == '\n')
+            return i + 1;
+        if (data[i + 1] == '\r' && i + 2 < len && data[i + 2] == '\n')
+            return i + 1;
+    }
+    return len;
+}
+
+/* Read DATA as GMime cannot: no header structure, just text. */
+static void parse_unstructured(ParseCtx *ctx, const char *data, gsize len)
+{
+    CkMessage *msg = ctx->msg;
+    ctx_warn(ctx, "not readable as MIME; kept as plain text");
+    guint replaced = 0;
+    char *text = ck_decode_bytes(data, len, NULL, NULL, &replaced);
+    if (replaced > 0)
+        ctx_warn(ctx, "%u undecodable bytes replaced in message text", replaced);
+    set_field(&msg->message_id, g_strdup_printf("casekb-%.16s@generated", msg->content_hash));
+    msg->message_id_synthesized = TRUE;
+    store_split_text(msg, text, NULL, NULL);
+    g_free(text);
+}
+
+/* Parse the RFC 5322 message DATA into ctx->msg. */
+static void parse_rfc822(ParseCtx *ctx, const char *data, gsize len)
+{
+    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
+    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+    g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+    GMimeParserOptions *options = g_mime_parser_options_new();
+    g_mime_parser_options_set_warning_callback(options, on_gmime_warning, ctx);
+    GMimeMessage *message = g_mime_parser_construct_message(parser, options);
+    if (!message) {
+        parse_unstructured(ctx, data, len);
+    } else {
+        CkMessage *msg = ctx->msg;
+        ctx->fallback = declared_text_charset(g_mime_message_get_mime_part(message), 0);
+        gsize header_len = header_block_length(data, len);
+        set_field(&msg->raw_headers, ck_decode_bytes(data, header_len, NULL, ctx->fallback, NULL));
+        fill_headers(ctx, msg, GMIME_OBJECT(message));
+        MessageText mt = { 0 };
+        message_text(ctx, message, &mt);
+        msg->html_only = mt.html_only;
+        store_split_text(msg, mt.text, mt.html_quoted, mt.forwarded->str);
+        message_text_clear(&mt);
+        g_object_unref(message);
+    }
+    g_mime_parser_options_free(options);
+    g_object_unref(parser);
+    g_object_unref(stream);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Thread export sections                                                  */
+
+/* When LINE (leading blanks allowed) is "NAME:" or "NAME：" followed by a
+ * value, return a pointer to the value (blanks skipped); else NULL. */
+static const char *export_field_value(const char *line, const char *name)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    if (g_str_has_prefix(line, "\xE3\x80\x80"))   /* U+3000 */
+        line += 3;
+    if (!g_str_has_prefix(line, name))
+        return NULL;
+    const char *p = line + strlen(name);
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == ':')
+        p++;
+    else if (g_str_has_prefix(p, FULLWIDTH_COLON))
+        p += strlen(FULLWIDTH_COLON);
+    else
+        return NULL;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+/* Parse an export timestamp ("2021-03-09 17:45:52.867000+00:00"; 'T' or a
+ * blank between date and time, '/' allowed in the date, UTC when no offset
+ * is given).  Returns a new GDateTime or NULL; caller unrefs. */
+static GDateTime *parse_export_date(const char *value)
+{
+    char *iso = g_strstrip(g_strdup(value));
+    g_strdelimit(iso, "/", '-');
+    char *blank = strchr(iso, ' ');
+    if (blank)
+        *blank = 'T';
+    GTimeZone *utc = g_time_zone_new_utc();
+    GDateTime *dt = g_date_time_new_from_iso8601(iso, utc);
+    g_time_zone_unref(utc);
+    g_free(iso);
+    return dt;
+}
+
+/* Synthesize the id of an export message from what it says (subject,
+ * sender, date, text), so it is the same on every run.  Caller frees. */
+static char *export_message_id(const CkMessage *msg, const char *date_text, const char *text)
+{
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    const char *fields[] = { msg->subject, msg->from_name, date_text, text };
+    for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
+        g_checksum_update(sum, (const guchar *) fields[i], strlen(fields[i]));
+        g_checksum_update(sum, (const guchar *) "", 1);   /* NUL separator */
+    }
+    char *id = g_strdup_printf("casekb-%.16s@generated", g_checksum_get_string(sum));
+    g_checksum_free(sum);
+    return id;
+}
+
+/* Fill the date of MSG from the export's 发送时间 value. */
+static void set_export_date(ParseCtx *ctx, CkMessage *msg, const char *value)
+{
+    GDateTime *dt = parse_export_date(value);
+    if (!dt) {
+        ctx_warn(ctx, "unreadable " FIELD_SENT " \"%.60s\"", value);
+        return;
+    }
+    msg->date = g_date_time_to_unix(dt);
+    msg->tz_offset_min = (int) (g_date_time_get_utc_offset(dt) / G_TIME_SPAN_MINUTE);
+    g_date_time_unref(dt);
+}
+
+/* Parse one thread-export section (UTF-8 DATA) into ctx->msg. */
+static void parse_export(ParseCtx *ctx, const CkRawMessage *raw, const char *data, gsize len)
+{
+    CkMessage *msg = ctx->msg;
+    char *section = ck_decode_bytes(data, len, NULL, NULL, NULL);
+    char **lines = g_strsplit(section, "\n", -1);
+    GString *fields = g_string_new(NULL);
+    GString *text = g_string_new(NULL);
+    char *date_text = g_strdup("");
+    gboolean in_text = FALSE;
+    set_field(&msg->subject, g_strstrip(g_strdup(raw->export_subject ? raw->export_subject : "")));
+    for (char **l = lines; *l; l++) {
+        const char *value;
+        if (in_text) {
+            g_string_append_printf(text, "%s\n", *l);
+        } else if ((value = export_field_value(*l, FIELD_BODY))) {
+            in_text = TRUE;
+            if (*value)
+                g_string_append_printf(text, "%s\n", value);
+        } else {
+            g_string_append_printf(fields, "%s\n", *l);
+            if ((value = export_field_value(*l, FIELD_FROM)))
+                set_field(&msg->from_name, g_strstrip(g_strdup(value)));
+            else if ((value = export_field_value(*l, FIELD_SENT)))
+                set_field(&date_text, g_strstrip(g_strdup(value)));
+        }
+    }
+    if (!in_text) {
+        ctx_warn(ctx, "export section without " FIELD_BODY " field");
+        g_string_assign(text, fields->str);
+    }
+    if (*date_text)
+        set_export_date(ctx, msg, date_text);
+    else
+        ctx_warn(ctx, "export section without " FIELD_SENT " field");
+    char *body = g_strchomp(g_string_free(text, FALSE));
+    set_field(&msg->raw_headers, g_strchomp(g_string_free(fields, FALSE)));
+    set_field(&msg->message_id, export_message_id(msg, date_text, body));
+    msg->message_id_synthesized = TRUE;
+    store_split_text(msg, body, NULL, NULL);
+    g_free(body);
+    g_free(date_text);
+    g_strfreev(lines);
+    g_free(section);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Public API                                                              */
+
+/* See parse.h. */
+CkMessage *ck_message_parse(const CkRawMessage *raw, GError **error)
+{
+    g_return_val_if_fail(raw != NULL, NULL);
+    ck_parse_init();
+    gsize len = 0;
+    const char *data = raw->data ? g_bytes_get_data(raw->data, &len) : NULL;
+    if (!data || len == 0) {
+        g_set_error(error, CK_PARSE_ERROR, CK_PARSE_ERROR_EMPTY, "%s: empty message at byte %" G_GINT64_FORMAT,
+                    raw->path ? raw->path : "-", raw->offset);
+        return NULL;
+    }
+    CkMessage *msg = ck_message_new();
+    char *hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) data, len);
+    g_strlcpy(msg->content_hash, hash, sizeof msg->content_hash);
+    g_free(hash);
+    set_field(&msg->source_path, g_utf8_make_valid(raw->path ? raw->path : "-", -1));
+    msg->source_offset = raw->offset;
+    ParseCtx ctx = { msg, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL), NULL, 0 };
+    if (raw->kind == CK_RAW_EXPORT)
+        parse_export(&ctx, raw, data, len);
+    else
+        parse_rfc822(&ctx, data, len);
+    g_hash_table_unref(ctx.warned);
+    return msg;
+}
+
+/* Depth-first search under OBJ for the first text/plain or text/html part
+ * (attachments and message/rfc822 content included). */
+static GMimePart *first_text_part(GMimeObject *obj, int depth)
+{
+    if (!obj || depth > 64)
+        return NULL;
+    if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *multi = GMIME_MULTIPART(obj);
+        for (int i = 0; i < g_mime_multipart_get_count(multi); i++) {
+            GMimePart *found = first_text_part(g_mime_multipart_get_part(multi, i), depth + 1);
+            if (found)
+                return found;
+        }
+        return NULL;
+    }
+    if (GMIME_IS_MESSAGE_PART(obj)) {
+        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+        return inner ? first_text_part(g_mime_message_get_mime_part(inner), depth + 1) : NULL;
+    }
+    if (!GMIME_IS_PART(obj))
+        return NULL;
+    GMimeContentType *type = g_mime_object_get_content_type(obj);
+    if (g_mime_content_type_is_type(type, "text", "plain") || g_mime_content_type_is_type(type, "text", "html"))
+        return GMIME_PART(obj);
+    return NULL;
+}
+
+/* See parse.h. */
+char *ck_parse_first_text_part(GBytes *data, gboolean *is_html)
+{
+    ck_parse_init();
+    if (is_html)
+        *is_html = FALSE;
+    gsize len = 0;
+    const char *bytes = data ? g_bytes_get_data(data, &len) : NULL;
+    if (!bytes || len == 0)
+        return NULL;
+    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(bytes, len);
+    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+    GMimeMessage *message = g_mime_parser_construct_message(parser, NULL);
+    char *text = NULL;
+    GMimePart *part = message ? first_text_part(g_mime_message_get_mime_part(message), 0) : NULL;
+    if (part) {
+        CkMessage *scratch = ck_message_new();
+        ParseCtx ctx = { scratch, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+                         declared_text_charset(g_mime_message_get_mime_part(message), 0), 0 };
+        char *raw_text = part_text(&ctx, part);
+        gboolean html = g_mime_content_type_is_type(g_mime_object_get_content_type(GMIME_OBJECT(part)),
+                                                    "text", "html");
+        text = html ? ck_html_to_text(raw_text, -1, NULL) : g_strdup(raw_text);
+        if (is_html)
+            *is_html = html;
+        g_free(raw_text);
+        g_hash_table_unref(ctx.warned);
+        ck_message_free(scratch);
+    }
+    if (message)
+        g_object_unref(message);
+    g_object_unref(parser);
+    g_object_unref(stream);
+    return text;
+}

@@ -1,0 +1,35 @@
+/* output.h — the one writer every command prints its results through.
+ *
+ * Commands build their result as a JsonNode (the same value for every
+ * format) and hand it to ck_output_write(): JSON is serialised by json-glib
+ * (pretty, UTF-8, never hand-built); text is rendered by the command's text
+ * function.  Commands never printf data themselves.
+ */
+#ifndef CASEKB_OUTPUT_H
+#define CASEKB_OUTPUT_H
+
+#include <stdio.h>
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+typedef enum { CK_FORMAT_TEXT, CK_FORMAT_JSON } CkFormat;
+
+/* Parse "text" / "json" into *format; FALSE with *error naming the value. */
+gboolean ck_format_parse(const char *name, CkFormat *format, GError **error);
+
+/* Renders NODE as human-readable text on OUT. */
+typedef void (*CkTextFunc)(FILE *out, JsonNode *node);
+
+/* Write NODE to OUT in FORMAT; TEXT_FN renders the text format (NULL:
+ * text falls back to JSON). */
+void ck_output_write(FILE *out, CkFormat format, JsonNode *node, CkTextFunc text_fn);
+
+/* Serialise NODE as pretty JSON followed by a newline. */
+void ck_output_json(FILE *out, JsonNode *node);
+
+/* Small helpers for text renderers reading a JSON object: the member as a
+ * string ("" when absent or not a string), or as an integer (0). */
+const char *ck_json_str(JsonObject *object, const char *member);
+gint64 ck_json_int(JsonObject *object, const char *member);
+
+#endif

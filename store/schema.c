@@ -1,0 +1,108 @@
+/* schema.c — casekb's schema and its forward migrations.
+ *
+ * MIGRATIONS[i] upgrades a database at user_version i to i + 1.  Append new
+ * steps; never edit a shipped one.  A database whose user_version is beyond
+ * the last step was written by a newer casekb and is refused.
+ */
+#include "store/store-private.h"
+
+static const char *const MIGRATIONS[] = {
+    /* 0 -> 1: cases, messages, their sources and references, FTS. */
+    "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE cases("
+    "  id INTEGER PRIMARY KEY, case_key TEXT NOT NULL UNIQUE,"
+    "  title TEXT NOT NULL DEFAULT '', severity TEXT NOT NULL DEFAULT '',"
+    "  vendor TEXT NOT NULL DEFAULT '', stage TEXT NOT NULL DEFAULT '',"
+    "  customer TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'open',"
+    "  opened INTEGER NOT NULL DEFAULT 0, closed INTEGER NOT NULL DEFAULT 0,"
+    "  analysis TEXT, analysed_at INTEGER NOT NULL DEFAULT 0,"
+    "  dirty INTEGER NOT NULL DEFAULT 1);"
+    "CREATE TABLE case_aliases(alias TEXT PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE);"
+    "CREATE TABLE messages("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  message_id TEXT NOT NULL UNIQUE, synthesized_id INTEGER NOT NULL DEFAULT 0,"
+    "  in_reply_to TEXT NOT NULL DEFAULT '', subject TEXT NOT NULL DEFAULT '',"
+    "  subject_norm TEXT NOT NULL DEFAULT '', from_name TEXT NOT NULL DEFAULT '',"
+    "  from_addr TEXT NOT NULL DEFAULT '', to_addr TEXT NOT NULL DEFAULT '',"
+    "  side TEXT NOT NULL DEFAULT '', date INTEGER NOT NULL DEFAULT 0,"
+    "  tz_offset INTEGER NOT NULL DEFAULT 0, joined_by TEXT NOT NULL DEFAULT '',"
+    "  body TEXT NOT NULL DEFAULT '', quoted TEXT NOT NULL DEFAULT '',"
+    "  signature TEXT NOT NULL DEFAULT '', forwarded TEXT NOT NULL DEFAULT '',"
+    "  raw_headers TEXT NOT NULL DEFAULT '', source_path TEXT NOT NULL DEFAULT '',"
+    "  source_offset INTEGER NOT NULL DEFAULT 0, content_hash TEXT NOT NULL DEFAULT '',"
+    "  warnings TEXT NOT NULL DEFAULT '[]', html_only INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX messages_case ON messages(case_id, date);"
+    "CREATE INDEX messages_subject ON messages(subject_norm, date);"
+    "CREATE TABLE message_refs(message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+    "  ref TEXT NOT NULL, PRIMARY KEY(message, ref)) WITHOUT ROWID;"
+    "CREATE INDEX message_refs_ref ON message_refs(ref);"
+    "CREATE TABLE sources(content_hash TEXT PRIMARY KEY,"
+    "  message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+    "  path TEXT NOT NULL, offset INTEGER NOT NULL);"
+    "CREATE TABLE case_causes(case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  cause_id TEXT NOT NULL, score REAL NOT NULL, PRIMARY KEY(case_id, cause_id));"
+    "CREATE INDEX case_causes_cause ON case_causes(cause_id);"
+    "CREATE TABLE case_entities(case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  type TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(case_id, type, value));"
+    "CREATE INDEX case_entities_value ON case_entities(type, value);"
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body, quoted,"
+    "  content='messages', content_rowid='id', tokenize='casekb');"
+    "CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN"
+    "  INSERT INTO messages_fts(rowid, subject, body, quoted)"
+    "  VALUES (new.id, new.subject, new.body || char(10) || new.forwarded, new.quoted); END;"
+    "CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN"
+    "  INSERT INTO messages_fts(messages_fts, rowid, subject, body, quoted)"
+    "  VALUES ('delete', old.id, old.subject, old.body || char(10) || old.forwarded, old.quoted); END;"
+    "CREATE TRIGGER messages_fts_au AFTER UPDATE OF subject, body, quoted, forwarded ON messages BEGIN"
+    "  INSERT INTO messages_fts(messages_fts, rowid, subject, body, quoted)"
+    "  VALUES ('delete', old.id, old.subject, old.body || char(10) || old.forwarded, old.quoted);"
+    "  INSERT INTO messages_fts(rowid, subject, body, quoted)"
+    "  VALUES (new.id, new.subject, new.body || char(10) || new.forwarded, new.quoted); END;",
+};
+
+/* Read PRAGMA user_version into *version. */
+static gboolean schema_version(CkStore *store, int *version, GError **error)
+{
+    sqlite3_stmt *stmt = ck_store_prepare(store, "PRAGMA user_version", error);
+    if (!stmt)
+        return FALSE;
+    if (sqlite3_step(stmt) != SQLITE_ROW) {
+        ck_store_set_error(store, error, "reading the schema version");
+        return FALSE;
+    }
+    *version = sqlite3_column_int(stmt, 0);
+    sqlite3_reset(stmt);
+    return TRUE;
+}
+
+/* See store-private.h.  Each step runs in its own transaction with the
+ * version bump, so an interrupted upgrade leaves a consistent database. */
+gboolean ck_store_migrate(CkStore *store, GError **error)
+{
+    int version = 0;
+    const int latest = (int)G_N_ELEMENTS(MIGRATIONS);
+    if (!schema_version(store, &version, error))
+        return FALSE;
+    if (version > latest) {
+        g_set_error(error, CK_STORE_ERROR, CK_STORE_ERROR_VERSION,
+                    "%s: database schema version %d is newer than this casekb (%d); upgrade casekb",
+                    store->path, version, latest);
+        return FALSE;
+    }
+    for (; version < latest; version++) {
+        char *bump = g_strdup_printf("PRAGMA user_version = %d", version + 1);
+        gboolean ok = ck_store_exec(store, "BEGIN IMMEDIATE", error)
+                      && ck_store_exec(store, MIGRATIONS[version], error)
+                      && ck_store_exec(store, bump, error)
+                      && ck_store_exec(store, "COMMIT", error);
+        g_free(bump);
+        if (!ok) {
+            sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+            g_prefix_error(error, "upgrading schema to version %d: ", version + 1);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}

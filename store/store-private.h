@@ -1,0 +1,36 @@
+/* store-private.h — helpers shared by the store/ files; not for other modules. */
+#ifndef CASEKB_STORE_PRIVATE_H
+#define CASEKB_STORE_PRIVATE_H
+
+#include "store/store.h"
+
+struct CkStore {
+    sqlite3 *db;
+    char *path;
+    GHashTable *statements;   /* SQL text -> sqlite3_stmt *, finalized on close */
+    int tx_depth;
+};
+
+/* A prepared statement for SQL, cached on the store and reset with its
+ * bindings cleared; the store owns it.  NULL with *error on failure. */
+sqlite3_stmt *ck_store_prepare(CkStore *store, const char *sql, GError **error);
+
+/* Set *error from the connection's last message, prefixed by WHAT. */
+void ck_store_set_error(CkStore *store, GError **error, const char *what);
+
+/* Run SQL with no result rows (may hold several statements). */
+gboolean ck_store_exec(CkStore *store, const char *sql, GError **error);
+
+/* Step a statement that returns no rows; FALSE with *error unless SQLITE_DONE. */
+gboolean ck_store_step_done(CkStore *store, sqlite3_stmt *stmt, const char *what, GError **error);
+
+/* Bind a UTF-8 string (NULL -> "") at 1-based INDEX, copied by SQLite. */
+void ck_store_bind_text(sqlite3_stmt *stmt, int index, const char *text);
+
+/* Column text as a newly allocated string ("" for NULL). */
+char *ck_store_column_dup(sqlite3_stmt *stmt, int col);
+
+/* Create or upgrade the schema (schema.c). */
+gboolean ck_store_migrate(CkStore *store, GError **error);
+
+#endif

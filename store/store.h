@@ -1,0 +1,138 @@
+/* store.h — casekb's SQLite database: the only code that runs SQL.
+ *
+ * One CkStore is one connection (WAL mode, foreign keys on, the "casekb" FTS5
+ * tokenizer registered).  The schema is versioned with PRAGMA user_version
+ * and upgraded by forward migrations on open; a database newer than this
+ * build is refused.  Every function returns FALSE with *error set on
+ * failure (domain CK_STORE_ERROR; the message names the database file and
+ * what failed) and leaves out-parameters untouched.
+ * Row ids (gint64) identify cases and messages inside one database; the
+ * public identities are case keys (CAS-…, THR-…) and Message-IDs.
+ */
+#ifndef CASEKB_STORE_H
+#define CASEKB_STORE_H
+
+#include <glib.h>
+#include <sqlite3.h>
+#include <json-glib/json-glib.h>
+#include "ingest/message.h"
+
+#define CK_STORE_ERROR (ck_store_error_quark())
+GQuark ck_store_error_quark(void);
+typedef enum {
+    CK_STORE_ERROR_SQL,       /* SQLite failed */
+    CK_STORE_ERROR_VERSION,   /* database written by a newer casekb */
+    CK_STORE_ERROR_NOT_FOUND  /* no such case / message */
+} CkStoreError;
+
+typedef struct CkStore CkStore;
+
+/* Open (creating if absent) the database at PATH and bring its schema up to
+ * date.  Caller closes with ck_store_close(). */
+CkStore *ck_store_open(const char *path, GError **error);
+void ck_store_close(CkStore *store);
+
+/* The connection, for store/ modules (search) only; owned by the store. */
+sqlite3 *ck_store_db(CkStore *store);
+const char *ck_store_path(CkStore *store);
+
+/* Transactions: ingest commits in batches. */
+gboolean ck_store_begin(CkStore *store, GError **error);
+gboolean ck_store_commit(CkStore *store, GError **error);
+void ck_store_rollback(CkStore *store);
+
+/* Key/value settings kept in the database (e.g. "support_domains").
+ * ck_store_get_setting returns a newly allocated string or NULL. */
+char *ck_store_get_setting(CkStore *store, const char *key);
+gboolean ck_store_set_setting(CkStore *store, const char *key, const char *value, GError **error);
+
+/* ---- ingest side ---- */
+
+/* *seen = TRUE when raw bytes with this SHA-256 hex were ingested before. */
+gboolean ck_store_source_seen(CkStore *store, const char *content_hash, gboolean *seen, GError **error);
+/* Record that these raw bytes (at PATH:OFFSET) hold message MESSAGE_ROWID. */
+gboolean ck_store_source_add(CkStore *store, const char *content_hash, gint64 message_rowid,
+                             const char *path, gint64 offset, GError **error);
+
+/* Case and message row id of a stored Message-ID; 0 when absent. */
+gboolean ck_store_find_message(CkStore *store, const char *message_id, gint64 *message_rowid,
+                               gint64 *case_rowid, GError **error);
+/* Case row id of a case key or alias; 0 when absent. */
+gboolean ck_store_find_case_by_key(CkStore *store, const char *key_or_alias, gint64 *case_rowid,
+                                   GError **error);
+/* Row ids of the cases holding a message whose References name MESSAGE_ID
+ * (children seen before their parent).  Appends gint64 to CASES. */
+gboolean ck_store_find_cases_referencing(CkStore *store, const char *message_id, GArray *cases,
+                                         GError **error);
+/* The most recent case with a message whose normalised subject is
+ * SUBJECT_NORM dated within WINDOW seconds of DATE; 0 when none. */
+gboolean ck_store_find_case_by_subject(CkStore *store, const char *subject_norm, gint64 date,
+                                       gint64 window, gint64 *case_rowid, GError **error);
+
+/* Create a case with KEY; *case_rowid receives its row id. */
+gboolean ck_store_case_create(CkStore *store, const char *key, gint64 *case_rowid, GError **error);
+/* Add an alias (e.g. CMIT:0001828) to a case; an alias held by another case is kept there. */
+gboolean ck_store_case_add_alias(CkStore *store, gint64 case_rowid, const char *alias, GError **error);
+/* Move every message and alias of case FROM into case INTO and delete FROM. */
+gboolean ck_store_case_merge(CkStore *store, gint64 from_rowid, gint64 into_rowid, GError **error);
+/* Key of a case; caller frees.  NULL with error when absent. */
+char *ck_store_case_key(CkStore *store, gint64 case_rowid, GError **error);
+
+/* Insert MSG into case CASE_ROWID with the rule that joined it; its
+ * references are indexed for ck_store_find_cases_referencing. */
+gboolean ck_store_message_insert(CkStore *store, gint64 case_rowid, const CkMessage *msg,
+                                 const char *subject_norm, const char *joined_by,
+                                 gint64 *message_rowid, GError **error);
+
+/* ---- case documents ---- */
+
+/* One stored message of a case, as the case builder and reports need it. */
+typedef struct {
+    gint64 rowid;
+    CkMessage *msg;     /* owned */
+    char *side;         /* "support" / "customer" / "" */
+    char *joined_by;
+} CkStoredMessage;
+void ck_stored_message_free(CkStoredMessage *sm);
+
+/* The messages of a case in date order (then insertion order), as a
+ * GPtrArray of CkStoredMessage * that frees its elements.  Caller unrefs. */
+GPtrArray *ck_store_case_messages(CkStore *store, gint64 case_rowid, GError **error);
+
+/* Case metadata computed by the case builder. */
+typedef struct {
+    char *title, *severity, *vendor, *stage, *customer, *status;
+    gint64 opened, closed;
+} CkCaseMeta;
+void ck_case_meta_clear(CkCaseMeta *meta);
+
+/* Write META and each message's side (SIDES: char * per message, in the
+ * order of ck_store_case_messages) for a case. */
+gboolean ck_store_case_update(CkStore *store, gint64 case_rowid, const CkCaseMeta *meta,
+                              GPtrArray *messages, GPtrArray *sides, GError **error);
+
+/* Store the analyzer's JSON for a case and index its causes and entities. */
+gboolean ck_store_case_set_analysis(CkStore *store, gint64 case_rowid, JsonNode *analysis,
+                                    GError **error);
+
+/* All case row ids, oldest first.  Caller frees the GArray (of gint64). */
+GArray *ck_store_case_ids(CkStore *store, GError **error);
+/* Row ids of the cases changed since their metadata was last written. */
+GArray *ck_store_dirty_case_ids(CkStore *store, GError **error);
+
+/* Find the case for a user-given ID: a case key, an alias or a Message-ID
+ * (with or without <>).  *case_rowid = 0 when none. */
+gboolean ck_store_resolve_case(CkStore *store, const char *id, gint64 *case_rowid, GError **error);
+
+/* The case document of the show --json contract, text as stored (callers
+ * that print it mask product keys).  Caller unrefs. */
+JsonNode *ck_store_case_document(CkStore *store, gint64 case_rowid, GError **error);
+
+/* The case list of cases --json: an array of {case_id, title, status,
+ * messages, opened, closed, causes, vendor, customer, severity}.  Caller unrefs. */
+JsonNode *ck_store_case_list(CkStore *store, GError **error);
+
+/* Counts for summaries: number of cases and messages. */
+gboolean ck_store_counts(CkStore *store, gint64 *cases, gint64 *messages, GError **error);
+
+#endif

@@ -1,0 +1,253 @@
+/* test-decode.c — unit tests of ingest/decode.c: charset labels, byte
+ * decoding with replacement, RFC 2047 header words, HTML to text. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ingest/decode.h"
+
+/* "镕" is GBK-only: GB18030/GBK bytes E9 46, absent from GB2312. */
+#define RONG_GBK "\xE9\x46"
+#define RONG_UTF8 "\xE9\x95\x95"
+/* "中文" in GB2312 and UTF-8. */
+#define ZHONGWEN_GB "\xD6\xD0\xCE\xC4"
+#define ZHONGWEN_UTF8 "\xE4\xB8\xAD\xE6\x96\x87"
+/* "中文" in Big5. */
+#define ZHONGWEN_BIG5 "\xA4\xA4\xA4\xE5"
+
+/* Labels map to the iconv names the rules ask for. */
+static void test_charset_canonical(void **state)
+{
+    (void) state;
+    const char *gb_labels[] = { "gb2312", "GB2312", "gbk", "x-gbk", "cp936", "euc-cn", "GB18030" };
+    for (size_t i = 0; i < sizeof gb_labels / sizeof *gb_labels; i++)
+        assert_string_equal(ck_charset_canonical(gb_labels[i]), "GB18030");
+    const char *big5 = ck_charset_canonical("big5");
+    assert_true(strcmp(big5, "BIG5-HKSCS") == 0 || strcmp(big5, "BIG5") == 0);
+    assert_string_equal(ck_charset_canonical("utf8"), "UTF-8");
+    assert_string_equal(ck_charset_canonical(" \"UTF-8\" "), "UTF-8");
+    assert_null(ck_charset_canonical(NULL));
+    assert_null(ck_charset_canonical(""));
+    assert_null(ck_charset_canonical("us-ascii"));
+    assert_string_equal(ck_charset_canonical("koi8-r"), "KOI8-R");
+}
+
+/* A gb2312 label decodes GBK-only characters (镕). */
+static void test_gb2312_label_reads_gbk(void **state)
+{
+    (void) state;
+    guint replaced = 99;
+    char *text = ck_decode_bytes("\xD6\xEC" RONG_GBK "\xBB\xF9", -1, "gb2312", NULL, &replaced);
+    assert_string_equal(text, "\xE6\x9C\xB1" RONG_UTF8 "\xE5\x9F\xBA");   /* 朱镕基 */
+    assert_int_equal(replaced, 0);
+    g_free(text);
+}
+
+/* Big5 labels decode as Big5. */
+static void test_big5_label(void **state)
+{
+    (void) state;
+    guint replaced = 99;
+    char *text = ck_decode_bytes(ZHONGWEN_BIG5, -1, "big5", NULL, &replaced);
+    assert_string_equal(text, ZHONGWEN_UTF8);
+    assert_int_equal(replaced, 0);
+    g_free(text);
+}
+
+/* Unlabelled bytes: UTF-8 when valid, else the fallback, else GB18030. */
+static void test_unlabelled_rule(void **state)
+{
+    (void) state;
+    guint replaced = 99;
+    const char *used = NULL;
+    char *text = ck_decode_bytes_full(ZHONGWEN_UTF8, -1, NULL, NULL, &replaced, &used);
+    assert_string_equal(text, ZHONGWEN_UTF8);
+    assert_string_equal(used, "UTF-8");
+    g_free(text);
+    text = ck_decode_bytes_full(ZHONGWEN_GB, -1, NULL, NULL, &replaced, &used);
+    assert_string_equal(text, ZHONGWEN_UTF8);
+    assert_string_equal(used, "GB18030");
+    assert_int_equal(replaced, 0);
+    g_free(text);
+    text = ck_decode_bytes_full(ZHONGWEN_BIG5, -1, "us-ascii", "big5", &replaced, &used);
+    assert_string_equal(text, ZHONGWEN_UTF8);
+    assert_int_equal(replaced, 0);
+    g_free(text);
+}
+
+/* Bytes a charset cannot map become U+FFFD and are counted. */
+static void test_invalid_bytes_replaced(void **state)
+{
+    (void) state;
+    guint replaced = 0;
+    /* 0xFF is never valid GB18030; 0x81 at the end is a cut-off lead byte. */
+    char *text = ck_decode_bytes("ab\xFF" "cd" ZHONGWEN_GB "\x81", -1, "gb2312", NULL, &replaced);
+    assert_true(g_utf8_validate(text, -1, NULL));
+    assert_string_equal(text, "ab\xEF\xBF\xBD" "cd" ZHONGWEN_UTF8 "\xEF\xBF\xBD");
+    assert_int_equal(replaced, 2);
+    g_free(text);
+    text = ck_decode_bytes("x\xC3(y", -1, "utf-8", NULL, &replaced);
+    assert_string_equal(text, "x\xEF\xBF\xBD(y");
+    assert_int_equal(replaced, 1);
+    g_free(text);
+    /* NUL characters are dropped. */
+    text = ck_decode_bytes("a\0b", 3, NULL, NULL, &replaced);
+    assert_string_equal(text, "ab");
+    g_free(text);
+}
+
+/* UTF-8 text under a label it breaks is read as UTF-8. */
+static void test_mislabelled_utf8(void **state)
+{
+    (void) state;
+    guint replaced = 99;
+    /* "镕" in UTF-8 is E9 95 95: invalid as Big5. */
+    char *text = ck_decode_bytes(RONG_UTF8 "!", -1, "big5", NULL, &replaced);
+    assert_string_equal(text, RONG_UTF8 "!");
+    assert_int_equal(replaced, 0);
+    g_free(text);
+}
+
+/* RFC 2047: adjacent words of one charset join before decoding, so a
+ * character split across words survives; blanks between words go. */
+static void test_header_split_word(void **state)
+{
+    (void) state;
+    guint replaced = 99;
+    /* 中文 = E4 B8 AD E6 96 87, split after E4 B8. */
+    char *text = ck_decode_header("Re: =?utf-8?B?5Lg=?=\r\n =?UTF-8?Q?=AD=E6=96=87?= ok",
+                                  NULL, &replaced);
+    assert_string_equal(text, "Re: " ZHONGWEN_UTF8 " ok");
+    assert_int_equal(replaced, 0);
+    g_free(text);
+    /* base64 split mid-quantum (no padding) continues in the next word. */
+    text = ck_decode_header("=?utf-8?B?5Li?= =?utf-8?B?t5paH?=", NULL, &replaced);
+    assert_string_equal(text, ZHONGWEN_UTF8);
+    g_free(text);
+}
+
+/* gb2312 words decode as GB18030; different charsets in a row. */
+static void test_header_charsets(void **state)
+{
+    (void) state;
+    guint replaced = 99;
+    /* 镕 = E9 46 = base64 "6UY=" */
+    char *text = ck_decode_header("=?gb2312?B?6UY=?= =?big5?B?pKSk5Q==?= x", NULL, &replaced);
+    assert_string_equal(text, RONG_UTF8 ZHONGWEN_UTF8 " x");
+    assert_int_equal(replaced, 0);
+    g_free(text);
+    text = ck_decode_header("RE: =?GB2312?Q?=D7=B0_=D3=B2?=", NULL, &replaced);
+    assert_string_equal(text, "RE: \xE8\xA3\x85 \xE7\xA1\xAC");   /* 装 硬 */
+    g_free(text);
+    text = ck_decode_header("=?bogus", NULL, &replaced);
+    assert_string_equal(text, "=?bogus");
+    g_free(text);
+}
+
+/* Raw 8-bit header bytes: UTF-8, else the fallback, else GB18030. */
+static void test_header_raw_8bit(void **state)
+{
+    (void) state;
+    guint replaced = 99;
+    char *text = ck_decode_header(" " ZHONGWEN_GB "\r\n", NULL, &replaced);
+    assert_string_equal(text, ZHONGWEN_UTF8);
+    g_free(text);
+    text = ck_decode_header(ZHONGWEN_BIG5, "big5", &replaced);
+    assert_string_equal(text, ZHONGWEN_UTF8);
+    assert_int_equal(replaced, 0);
+    g_free(text);
+    text = ck_decode_header(ZHONGWEN_UTF8, "big5", &replaced);
+    assert_string_equal(text, ZHONGWEN_UTF8);
+    g_free(text);
+}
+
+/* HTML: style dropped, numbered lists keep numbers, entities decoded,
+ * blockquote goes to the quoted text. */
+static void test_html_basic(void **state)
+{
+    (void) state;
+    const char *html =
+        "<html><head><style>p{color:red}</style><title>t</title></head><body>"
+        "<p>Hello &amp; welcome&nbsp;&lt;team&gt;</p><ol><li>one</li><li>two</li></ol>"
+        "<ul><li>dot</li></ul><p>a<br>b</p><script>var x;</script>"
+        "<table><tr><td>k</td><td>v</td></tr></table>"
+        "<blockquote>old text</blockquote></body></html>";
+    char *quoted = NULL;
+    char *text = ck_html_to_text(html, -1, &quoted);
+    assert_string_equal(text, "Hello & welcome\xC2\xA0<team>\n1. one\n2. two\n- dot\na\nb\nk\tv");
+    assert_string_equal(quoted, "old text");
+    g_free(text);
+    g_free(quoted);
+    text = ck_html_to_text(html, -1, NULL);
+    assert_non_null(strstr(text, "old text"));
+    assert_null(strstr(text, "color"));
+    g_free(text);
+}
+
+/* Outlook's divRplyFwdMsg and everything after it is quoted; gmail_quote
+ * containers too. */
+static void test_html_outlook_and_gmail(void **state)
+{
+    (void) state;
+    const char *outlook =
+        "<div>Thanks, fixed.</div><hr style=\"display:inline-block\" tabindex=\"-1\">"
+        "<div id=\"divRplyFwdMsg\"><b>From:</b> A<br><b>Sent:</b> today</div>"
+        "<div>earlier text</div>";
+    char *quoted = NULL;
+    char *text = ck_html_to_text(outlook, -1, &quoted);
+    assert_string_equal(text, "Thanks, fixed.");
+    assert_non_null(strstr(quoted, "From: A"));
+    assert_non_null(strstr(quoted, "earlier text"));
+    g_free(text);
+    g_free(quoted);
+    const char *gmail = "<div dir=ltr>New</div><div class=\"gmail_quote\"><div>On Mon, B wrote:</div>"
+                        "<blockquote>old</blockquote></div>";
+    text = ck_html_to_text(gmail, -1, &quoted);
+    assert_string_equal(text, "New");
+    assert_string_equal(quoted, "On Mon, B wrote:\nold");
+    g_free(text);
+    g_free(quoted);
+    const char *border = "<p>Reply</p><div style=\"border:none;border-top:solid #E1E1E1 1.0pt\">"
+                         "<p><b>\xE5\x8F\x91\xE4\xBB\xB6\xE4\xBA\xBA:</b> X</p></div><p>old</p>";
+    text = ck_html_to_text(border, -1, &quoted);
+    assert_string_equal(text, "Reply");
+    assert_non_null(strstr(quoted, "old"));
+    g_free(text);
+    g_free(quoted);
+}
+
+/* UTF-8 HTML whose <meta> names another charset stays UTF-8. */
+static void test_html_meta_charset_ignored(void **state)
+{
+    (void) state;
+    const char *html = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">"
+                       "</head><body>" ZHONGWEN_UTF8 "</body></html>";
+    char *text = ck_html_to_text(html, -1, NULL);
+    assert_string_equal(text, ZHONGWEN_UTF8);
+    g_free(text);
+    text = ck_html_to_text("", 0, NULL);
+    assert_string_equal(text, "");
+    g_free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_charset_canonical),
+        cmocka_unit_test(test_gb2312_label_reads_gbk),
+        cmocka_unit_test(test_big5_label),
+        cmocka_unit_test(test_unlabelled_rule),
+        cmocka_unit_test(test_invalid_bytes_replaced),
+        cmocka_unit_test(test_mislabelled_utf8),
+        cmocka_unit_test(test_header_split_word),
+        cmocka_unit_test(test_header_charsets),
+        cmocka_unit_test(test_header_raw_8bit),
+        cmocka_unit_test(test_html_basic),
+        cmocka_unit_test(test_html_outlook_and_gmail),
+        cmocka_unit_test(test_html_meta_charset_ignored),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

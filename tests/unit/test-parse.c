@@ -1,0 +1,416 @@
+/* test-parse.c — unit tests of ingest/parse.c: the shared CJK corpus
+ * against expected/cjk.json (skipped when ../shared is absent), and small
+ * synthetic messages for each decoding and damage rule. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include <json-glib/json-glib.h>
+
+#include "ingest/parse.h"
+
+#define CORPORA "../shared/corpora"
+#define RONG_UTF8 "\xE9\x95\x95"            /* 镕, GBK E9 46 */
+#define ZHONGWEN_UTF8 "\xE4\xB8\xAD\xE6\x96\x87"  /* 中文 */
+#define REPLACEMENT "\xEF\xBF\xBD"
+
+/* Parse the RFC 5322 message TEXT (LEN -1: NUL-terminated); never NULL. */
+static CkMessage *parse_text(const char *text, gssize len)
+{
+    GBytes *bytes = g_bytes_new(text, len < 0 ? strlen(text) : (gsize) len);
+    CkRawMessage raw = { CK_RAW_RFC822, bytes, "test.eml", 0, NULL, 0 };
+    GError *error = NULL;
+    CkMessage *msg = ck_message_parse(&raw, &error);
+    g_bytes_unref(bytes);
+    assert_null(error);
+    assert_non_null(msg);
+    return msg;
+}
+
+/* TRUE when one warning of MSG contains NEEDLE. */
+static gboolean has_warning(const CkMessage *msg, const char *needle)
+{
+    for (guint i = 0; i < msg->warnings->len; i++)
+        if (strstr(g_ptr_array_index(msg->warnings, i), needle))
+            return TRUE;
+    return FALSE;
+}
+
+/* Print MSG's warnings (for failing assertions). */
+static void print_warnings(const CkMessage *msg)
+{
+    for (guint i = 0; i < msg->warnings->len; i++)
+        print_message("  warning: %s\n", (const char *) g_ptr_array_index(msg->warnings, i));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Corpus                                                                  */
+
+/* Check one corpus file against its expectations; returns the number of
+ * mismatches, each printed. */
+static int check_corpus_file(const char *name, JsonObject *expect)
+{
+    char *path = g_build_filename(CORPORA, name, NULL);
+    char *contents = NULL;
+    gsize len = 0;
+    int failures = 0;
+    if (!g_file_get_contents(path, &contents, &len, NULL)) {
+        print_error("%s: cannot read\n", path);
+        g_free(path);
+        return 1;
+    }
+    GBytes *bytes = g_bytes_new_take(contents, len);
+    CkRawMessage raw = { CK_RAW_RFC822, bytes, path, 0, NULL, 0 };
+    CkMessage *msg = ck_message_parse(&raw, NULL);
+    const char *subject = json_object_get_string_member(expect, "subject");
+    const char *from_name = json_object_get_string_member(expect, "from_name");
+    const char *first60 = json_object_get_string_member(expect, "first_text_60");
+    if (!msg || strcmp(msg->subject, subject) != 0) {
+        print_error("%s: subject [%s], expected [%s]\n", name, msg ? msg->subject : "(null)", subject);
+        failures++;
+    }
+    if (msg && strstr(msg->subject, REPLACEMENT)) {
+        print_error("%s: U+FFFD in subject\n", name);
+        failures++;
+    }
+    if (msg && strcmp(msg->from_name, from_name) != 0) {
+        print_error("%s: from_name [%s], expected [%s]\n", name, msg->from_name, from_name);
+        failures++;
+    }
+    gboolean is_html = FALSE;
+    char *first = ck_parse_first_text_part(bytes, &is_html);
+    if (!first) {
+        print_error("%s: no first text part\n", name);
+        failures++;
+    } else if (!is_html && !g_str_has_prefix(first, first60)) {
+        print_error("%s: first text [%.80s], expected to start [%s]\n", name, first, first60);
+        failures++;
+    } else if (is_html && (!*first || strstr(first, "<html"))) {
+        print_error("%s: html text empty or not converted: [%.80s]\n", name, first);
+        failures++;
+    }
+    g_free(first);
+    ck_message_free(msg);
+    g_bytes_unref(bytes);
+    g_free(path);
+    return failures;
+}
+
+/* Every cjk/ file decodes to the subject, From name and first text that
+ * expected/cjk.json gives. */
+static void test_cjk_corpus(void **state)
+{
+    (void) state;
+    const char *json_path = CORPORA "/expected/cjk.json";
+    if (!g_file_test(json_path, G_FILE_TEST_EXISTS)) {
+        print_message("%s absent: corpus test skipped\n", json_path);
+        skip();
+    }
+    JsonParser *parser = json_parser_new();
+    GError *error = NULL;
+    assert_true(json_parser_load_from_file(parser, json_path, &error));
+    JsonObject *root = json_node_get_object(json_parser_get_root(parser));
+    GList *names = json_object_get_members(root);
+    int failures = 0, files = 0;
+    for (GList *l = names; l; l = l->next, files++)
+        failures += check_corpus_file(l->data, json_object_get_object_member(root, l->data));
+    g_list_free(names);
+    g_object_unref(parser);
+    assert_int_equal(files, 25);
+    assert_int_equal(failures, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Synthetic messages                                                      */
+
+/* A gb2312 label on a part holding 镕 (GBK-only) decodes it. */
+static void test_gb2312_part_with_gbk_char(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_text(
+        "From: =?gb2312?B?1uzpRrv5?= <Zhu@Example.COM>\n"
+        "Subject: =?gb2312?B?1uzpRrv5?=\n"
+        "Message-ID: <a1@example.com>\n"
+        "Date: Tue, 09 Mar 2021 17:45:52 +0800\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=gb2312\n"
+        "Content-Transfer-Encoding: 8bit\n\n"
+        "\xD6\xEC\xE9\x46\xBB\xF9\n", -1);
+    assert_string_equal(msg->subject, "\xE6\x9C\xB1" RONG_UTF8 "\xE5\x9F\xBA");
+    assert_string_equal(msg->from_name, "\xE6\x9C\xB1" RONG_UTF8 "\xE5\x9F\xBA");
+    assert_string_equal(msg->from_addr, "zhu@example.com");
+    assert_non_null(strstr(msg->body, RONG_UTF8));
+    assert_string_equal(msg->message_id, "a1@example.com");
+    assert_false(msg->message_id_synthesized);
+    assert_int_equal(msg->date, 1615283152);
+    assert_int_equal(msg->tz_offset_min, 480);
+    assert_int_equal(msg->warnings->len, 0);
+    assert_int_equal(strlen(msg->content_hash), 64);
+    assert_string_equal(msg->source_path, "test.eml");
+    ck_message_free(msg);
+}
+
+/* An RFC 2047 word split in the middle of a UTF-8 character. */
+static void test_split_encoded_word(void **state)
+{
+    (void) state;
+    /* 中文: E4 B8 AD | E6 96 87, cut after E4 B8. */
+    CkMessage *msg = parse_text(
+        "From: a@b.c\nSubject: =?UTF-8?B?5Lg=?=\n =?UTF-8?Q?=AD=E6=96=87?=\n\nhi\n", -1);
+    assert_string_equal(msg->subject, ZHONGWEN_UTF8);
+    ck_message_free(msg);
+}
+
+/* Unlabelled 8-bit GB18030 in the Subject and the body. */
+static void test_unlabelled_gb18030(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_text(
+        "From: \xD5\xC5\xC8\xFD <z@b.c>\nSubject: \xD6\xD0\xCE\xC4\n\n\xD6\xD0\xCE\xC4 body\n", -1);
+    assert_string_equal(msg->subject, ZHONGWEN_UTF8);
+    assert_string_equal(msg->from_name, "\xE5\xBC\xA0\xE4\xB8\x89");   /* 张三 */
+    assert_non_null(strstr(msg->body, ZHONGWEN_UTF8 " body"));
+    assert_true(g_utf8_validate(msg->raw_headers, -1, NULL));
+    assert_non_null(strstr(msg->raw_headers, ZHONGWEN_UTF8));
+    assert_true(msg->message_id_synthesized);
+    assert_true(g_str_has_prefix(msg->message_id, "casekb-"));
+    assert_true(g_str_has_suffix(msg->message_id, "@generated"));
+    assert_int_equal(strlen(msg->message_id), strlen("casekb-") + 16 + strlen("@generated"));
+    assert_memory_equal(msg->message_id + 7, msg->content_hash, 16);
+    ck_message_free(msg);
+}
+
+/* A raw Big5 Subject is read by the charset the body declares. */
+static void test_raw_big5_subject(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_text(
+        "From: a@b.c\nSubject: \xA4\xA4\xA4\xE5\nContent-Type: text/html; charset=big5\n\n"
+        "<p>\xA4\xA4\xA4\xE5</p>\n", -1);
+    assert_string_equal(msg->subject, ZHONGWEN_UTF8);
+    assert_string_equal(msg->body, ZHONGWEN_UTF8);
+    assert_true(msg->html_only);
+    ck_message_free(msg);
+}
+
+/* Bytes the charset cannot map are replaced and counted in a warning. */
+static void test_invalid_bytes_warning(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_text(
+        "From: a@b.c\nSubject: x\nContent-Type: text/plain; charset=gbk\n\n"
+        "ok \xFF\xFF\xFF then \xD6\xD0\xCE\xC4\n", -1);
+    if (!has_warning(msg, "3 bytes not valid gb18030 replaced in text/plain part"))
+        print_warnings(msg);
+    assert_true(has_warning(msg, "3 bytes not valid gb18030 replaced in text/plain part"));
+    assert_non_null(strstr(msg->body, REPLACEMENT));
+    assert_non_null(strstr(msg->body, ZHONGWEN_UTF8));
+    ck_message_free(msg);
+}
+
+/* A base64 body cut off mid-way: warning and the text read so far. */
+static void test_cut_off_base64(void **state)
+{
+    (void) state;
+    /* "Hello world, this is the start" in base64, cut after 30 chars. */
+    char *encoded = g_base64_encode((const guchar *) "Hello world, this is the start of it", 36);
+    encoded[30] = '\0';
+    char *mail = g_strdup_printf(
+        "From: a@b.c\nSubject: cut\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"XX\"\n\n--XX\n"
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n%s", encoded);
+    CkMessage *msg = parse_text(mail, -1);
+    if (!has_warning(msg, "base64 cut off"))
+        print_warnings(msg);
+    assert_true(has_warning(msg, "base64 cut off in text/plain part"));
+    assert_non_null(strstr(msg->body, "Hello world"));
+    ck_message_free(msg);
+    g_free(mail);
+    g_free(encoded);
+}
+
+/* Missing closing boundary and an empty Content-Transfer-Encoding. */
+static void test_damaged_structure(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_text(
+        "From: a@b.c\nSubject: damaged\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/alternative; boundary=\"B\"\n\n--B\n"
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: \n\n"
+        "still readable\n", -1);
+    assert_non_null(strstr(msg->body, "still readable"));
+    assert_true(has_warning(msg, "empty Content-Transfer-Encoding in text/plain part"));
+    ck_message_free(msg);
+    msg = parse_text("garbage without headers at all\n\nsecond line\n", -1);
+    assert_non_null(msg->message_id);
+    ck_message_free(msg);
+}
+
+/* HTML-only mail: style dropped, numbered list kept, entities decoded,
+ * blockquote moved to the quoted text. */
+static void test_html_only(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_text(
+        "From: a@b.c\nSubject: html\nContent-Type: text/html; charset=utf-8\n\n"
+        "<html><head><style>.x{color:red}</style></head><body>"
+        "<p>Steps &amp; notes:</p><ol><li>first</li><li>second</li></ol>"
+        "<blockquote>earlier message text</blockquote></body></html>\n", -1);
+    assert_true(msg->html_only);
+    assert_null(strstr(msg->body, "color"));
+    assert_non_null(strstr(msg->body, "Steps & notes:"));
+    assert_non_null(strstr(msg->body, "1. first"));
+    assert_non_null(strstr(msg->body, "2. second"));
+    assert_null(strstr(msg->body, "earlier message text"));
+    assert_non_null(strstr(msg->quoted, "earlier message text"));
+    ck_message_free(msg);
+}
+
+/* multipart/alternative prefers text/plain. */
+static void test_alternative_prefers_plain(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_text(
+        "From: a@b.c\nSubject: alt\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/alternative; boundary=\"B\"\n\n"
+        "--B\nContent-Type: text/html; charset=utf-8\n\n<p>html version</p>\n"
+        "--B\nContent-Type: text/plain; charset=utf-8\n\nplain version\n--B--\n", -1);
+    assert_false(msg->html_only);
+    assert_non_null(strstr(msg->body, "plain version"));
+    ck_message_free(msg);
+}
+
+/* A forwarded message/rfc822 part goes to forwarded, not the body. */
+static void test_rfc822_forward(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_text(
+        "From: Outer <outer@b.c>\nSubject: Fwd: problem\nMessage-ID: <o@b.c>\n"
+        "In-Reply-To: <p2@b.c>\nReferences: <p1@b.c> <p2@b.c>\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"B\"\n\n"
+        "--B\nContent-Type: text/plain; charset=utf-8\n\nSee below.\n"
+        "--B\nContent-Type: message/rfc822\n\n"
+        "From: Inner Person <inner@b.c>\nDate: Wed, 10 Mar 2021 08:00:00 +0000\n"
+        "Subject: =?gb2312?B?1tDOxA==?=\nContent-Type: text/plain; charset=gb2312\n\n"
+        "\xD6\xD0\xCE\xC4 inner text\n--B--\n", -1);
+    assert_non_null(strstr(msg->body, "See below."));
+    assert_null(strstr(msg->body, "inner text"));
+    assert_non_null(strstr(msg->forwarded, "From: Inner Person <inner@b.c>"));
+    assert_non_null(strstr(msg->forwarded, "Subject: " ZHONGWEN_UTF8));
+    assert_non_null(strstr(msg->forwarded, "Date: 2021-03-10T08:00:00Z"));
+    assert_non_null(strstr(msg->forwarded, ZHONGWEN_UTF8 " inner text"));
+    assert_string_equal(msg->in_reply_to, "p2@b.c");
+    assert_int_equal(msg->references->len, 2);
+    assert_string_equal(g_ptr_array_index(msg->references, 0), "p1@b.c");
+    assert_string_equal(g_ptr_array_index(msg->references, 1), "p2@b.c");
+    ck_message_free(msg);
+}
+
+/* In-Reply-To not in References is added after them. */
+static void test_references_order(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_text(
+        "From: a@b.c\nSubject: r\nIn-Reply-To: <new@x>\nReferences: <r1@x>\n <r2@x>\n\nbody\n", -1);
+    assert_int_equal(msg->references->len, 3);
+    assert_string_equal(g_ptr_array_index(msg->references, 0), "r1@x");
+    assert_string_equal(g_ptr_array_index(msg->references, 2), "new@x");
+    ck_message_free(msg);
+}
+
+/* An empty raw message is an error, not a message. */
+static void test_empty_input(void **state)
+{
+    (void) state;
+    GBytes *bytes = g_bytes_new("", 0);
+    CkRawMessage raw = { CK_RAW_RFC822, bytes, "empty.eml", 0, NULL, 0 };
+    GError *error = NULL;
+    assert_null(ck_message_parse(&raw, &error));
+    assert_true(g_error_matches(error, CK_PARSE_ERROR, CK_PARSE_ERROR_EMPTY));
+    g_error_free(error);
+    g_bytes_unref(bytes);
+}
+
+/* A thread-export section: fields with full-width or ASCII colons, date
+ * with fractions and offset, stable synthesized id. */
+static void test_export_section(void **state)
+{
+    (void) state;
+    const char *section =
+        "\xE5\x8F\x91\xE4\xBB\xB6\xE4\xBA\xBA\xEF\xBC\x9AShi Guannan\n"
+        "\xE5\x8F\x91\xE9\x80\x81\xE6\x97\xB6\xE9\x97\xB4\xEF\xBC\x9A" "2021-03-09 17:45:52.867000+08:00\n"
+        "\xE9\x82\xAE\xE4\xBB\xB6\xE5\x86\x85\xE5\xAE\xB9:\n"
+        "Xue Ji Qiang \xE6\x82\xA8\xE5\xA5\xBD\xEF\xBC\x81\nline two\n\n";
+    GBytes *bytes = g_bytes_new(section, strlen(section));
+    CkRawMessage raw = { CK_RAW_EXPORT, bytes, "seed.txt", 120, "Subject line", 1 };
+    CkMessage *a = ck_message_parse(&raw, NULL);
+    raw.offset = 999;
+    CkMessage *b = ck_message_parse(&raw, NULL);
+    assert_non_null(a);
+    assert_string_equal(a->subject, "Subject line");
+    assert_string_equal(a->from_name, "Shi Guannan");
+    assert_string_equal(a->from_addr, "");
+    assert_int_equal(a->date, 1615283152);
+    assert_int_equal(a->tz_offset_min, 480);
+    assert_true(a->message_id_synthesized);
+    assert_string_equal(a->message_id, b->message_id);
+    assert_non_null(strstr(a->body, "Xue Ji Qiang"));
+    assert_non_null(strstr(a->body, "line two"));
+    assert_int_equal(a->source_offset, 120);
+    assert_int_equal(a->warnings->len, 0);
+    ck_message_free(a);
+    ck_message_free(b);
+    g_bytes_unref(bytes);
+}
+
+/* The seed export's first section parses (skipped without ../shared). */
+static void test_seed_first_section(void **state)
+{
+    (void) state;
+    const char *path = "../shared/seeds/000_be23f238b047d3b8.txt";
+    char *contents = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &contents, &len, NULL)) {
+        print_message("%s absent: seed test skipped\n", path);
+        skip();
+    }
+    const char *start = strstr(contents, "\n\xE5\x8F\x91\xE4\xBB\xB6\xE4\xBA\xBA");   /* \n发件人 */
+    assert_non_null(start);
+    const char *end = strstr(start, "\n====");
+    assert_non_null(end);
+    GBytes *bytes = g_bytes_new(start + 1, end - start - 1);
+    CkRawMessage raw = { CK_RAW_EXPORT, bytes, path, 0, "seed subject", 1 };
+    CkMessage *msg = ck_message_parse(&raw, NULL);
+    assert_string_equal(msg->from_name, "Shi Guannan");
+    assert_int_equal(msg->date, 1615311952);
+    assert_int_equal(msg->tz_offset_min, 0);
+    assert_non_null(strstr(msg->body, "Xue Ji Qiang"));
+    ck_message_free(msg);
+    g_bytes_unref(bytes);
+    g_free(contents);
+}
+
+int main(void)
+{
+    ck_parse_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cjk_corpus),
+        cmocka_unit_test(test_gb2312_part_with_gbk_char),
+        cmocka_unit_test(test_split_encoded_word),
+        cmocka_unit_test(test_unlabelled_gb18030),
+        cmocka_unit_test(test_raw_big5_subject),
+        cmocka_unit_test(test_invalid_bytes_warning),
+        cmocka_unit_test(test_cut_off_base64),
+        cmocka_unit_test(test_damaged_structure),
+        cmocka_unit_test(test_html_only),
+        cmocka_unit_test(test_alternative_prefers_plain),
+        cmocka_unit_test(test_rfc822_forward),
+        cmocka_unit_test(test_references_order),
+        cmocka_unit_test(test_empty_input),
+        cmocka_unit_test(test_export_section),
+        cmocka_unit_test(test_seed_first_section),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
