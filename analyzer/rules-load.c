@@ -357,8 +357,10 @@ static void parse_params(CkLoadCtx *ctx, struct fy_node *map, CkStep *st)
     struct fy_node *params = ck_yaml_get(map, "params");
     if (!params)
         return;
-    if (!ck_yaml_check_keys(ctx, params, "params", NULL, NULL) && fy_node_get_type(params) != FYNT_MAPPING)
+    if (fy_node_get_type(params) != FYNT_MAPPING) {
+        ck_yaml_problem(ctx, params, "'params' must be a mapping of name: {validate: …}");
         return;
+    }
     void *iter = NULL;
     struct fy_node_pair *pair;
     while ((pair = fy_node_mapping_iterate(params, &iter))) {

@@ -40,14 +40,24 @@ static gboolean join_by_subject_case_id(Placement *p, GError **error)
     return join_case_id_in(p, p->msg->subject, error);
 }
 
-/* "references": newest reference first. */
+/* "references": the case of a referenced message, newest reference first;
+ * else the case of a stored message that names one of the same references
+ * (the two share an ancestor that is not stored, a "ghost" parent). */
 static gboolean join_by_references(Placement *p, GError **error)
 {
     GPtrArray *refs = p->msg->references;
     for (guint i = refs->len; i > 0 && !p->case_rowid; i--)
         if (!ck_store_find_message(p->store, g_ptr_array_index(refs, i - 1), NULL, &p->case_rowid, error))
             return FALSE;
-    return TRUE;
+    GArray *cases = g_array_new(FALSE, FALSE, sizeof(gint64));
+    gboolean ok = TRUE;
+    for (guint i = refs->len; ok && i > 0 && !p->case_rowid; i--) {
+        ok = ck_store_find_cases_referencing(p->store, g_ptr_array_index(refs, i - 1), cases, error);
+        if (ok && cases->len)
+            p->case_rowid = g_array_index(cases, gint64, 0);
+    }
+    g_array_unref(cases);
+    return ok;
 }
 
 /* "body-case-id": new text, then forwarded text. */
@@ -156,14 +166,18 @@ static gboolean merge_linked_case(CkStore *store, gint64 linked, gint64 *case_ro
     return ok;
 }
 
-/* Merge the cases linked to MSG by references either way into its case. */
+/* Merge the cases linked to MSG into its case: those holding a message it
+ * references, a message that references it, or a message that references
+ * one of its references (a shared ghost ancestor), as notmuch threads do. */
 static gboolean merge_linked_cases(CkStore *store, const CkMessage *msg, gint64 *case_rowid, GError **error)
 {
     GArray *linked = g_array_new(FALSE, FALSE, sizeof(gint64));
     gboolean ok = ck_store_find_cases_referencing(store, msg->message_id, linked, error);
     for (guint i = 0; ok && i < msg->references->len; i++) {
+        const char *ref = g_ptr_array_index(msg->references, i);
         gint64 found = 0;
-        ok = ck_store_find_message(store, g_ptr_array_index(msg->references, i), NULL, &found, error);
+        ok = ck_store_find_message(store, ref, NULL, &found, error)
+             && ck_store_find_cases_referencing(store, ref, linked, error);
         if (found)
             g_array_append_val(linked, found);
     }

@@ -234,6 +234,27 @@ static gboolean is_single_byte_charset(const char *iconv_name)
            || g_str_has_prefix(iconv_name, "KOI8");
 }
 
+/* Repair multi-byte text that was once read as Latin-1 and saved as UTF-8
+ * ("double encoded", e.g. Big5 mail through a Western webmail): when every
+ * character of the UTF-8 DATA is below U+0100 and those Latin-1 bytes read
+ * cleanly in ICONV_NAME, return that reading (caller g_free()s); else NULL. */
+static char *undo_latin1_double_encoding(const char *data, gsize len, const char *iconv_name)
+{
+    gsize written = 0;
+    char *latin1 = g_convert(data, len, "ISO-8859-1", "UTF-8", NULL, &written, NULL);
+    if (!latin1)
+        return NULL;
+    char *repaired = NULL;
+    guint replaced = 0;
+    if (has_8bit(latin1, written)) {
+        repaired = decode_with(iconv_name, latin1, written, &replaced);
+        if (repaired && replaced > 0)
+            g_clear_pointer(&repaired, g_free);
+    }
+    g_free(latin1);
+    return repaired;
+}
+
 /* See decode.h. */
 char *ck_decode_bytes_full(const char *data, gssize len, const char *charset,
                            const char *fallback, guint *n_replaced,
@@ -256,9 +277,12 @@ char *ck_decode_bytes_full(const char *data, gssize len, const char *charset,
         gboolean suspect = replaced > 0 || (is_single_byte_charset(canon) && has_8bit(data, size));
         if (text && suspect && strcmp(canon, "UTF-8") != 0
             && utf8_valid_allowing_nul(data, size)) {
+            char *repaired = is_single_byte_charset(canon) ? NULL
+                             : undo_latin1_double_encoding(data, size, canon);
             g_free(text);
-            text = decode_with("UTF-8", data, size, &replaced);
-            used = "UTF-8";
+            text = repaired ? repaired : decode_with("UTF-8", data, size, &replaced);
+            replaced = 0;
+            used = repaired ? canon : "UTF-8";
         }
     }
     if (!text)

@@ -643,33 +643,89 @@ static void parse_unstructured(ParseCtx *ctx, const char *data, gsize len)
     g_free(text);
 }
 
-/* Parse the RFC 5322 message DATA into ctx->msg. */
-static void parse_rfc822(ParseCtx *ctx, const char *data, gsize len)
+/* Build a GMimeMessage from LEN bytes of DATA (new reference, caller
+ * unrefs), or NULL when GMime cannot read it as a message. */
+static GMimeMessage *construct_message(const char *data, gsize len, GMimeParserOptions *options)
 {
     GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
     g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-    GMimeParserOptions *options = g_mime_parser_options_new();
-    g_mime_parser_options_set_warning_callback(options, on_gmime_warning, ctx);
     GMimeMessage *message = g_mime_parser_construct_message(parser, options);
-    if (!message) {
-        parse_unstructured(ctx, data, len);
-    } else {
-        CkMessage *msg = ctx->msg;
-        ctx->fallback = declared_text_charset(g_mime_message_get_mime_part(message), 0);
-        gsize header_len = header_block_length(data, len);
-        set_field(&msg->raw_headers, ck_decode_bytes(data, header_len, NULL, ctx->fallback, NULL));
-        fill_headers(ctx, msg, GMIME_OBJECT(message));
-        MessageText mt = { 0 };
-        message_text(ctx, message, &mt);
-        msg->html_only = mt.html_only;
-        store_split_text(msg, mt.text, mt.html_quoted, mt.forwarded->str);
-        message_text_clear(&mt);
-        g_object_unref(message);
-    }
-    g_mime_parser_options_free(options);
     g_object_unref(parser);
     g_object_unref(stream);
+    return message;
+}
+
+/* TRUE when the line at LINE (up to LIMIT) starts like a header field:
+ * printable ASCII name characters, then ':'. */
+static gboolean looks_like_header_line(const char *line, const char *limit)
+{
+    const char *p = line;
+    while (p < limit && *p > ' ' && *p < 127 && *p != ':')
+        p++;
+    return p > line && p < limit && *p == ':';
+}
+
+/* A copy of DATA whose header block keeps only lines that start like a
+ * header field or continue one (begin with a blank); *dropped gets the
+ * number of lines left out.  Caller frees with g_byte_array_unref(). */
+static GByteArray *drop_damaged_header_lines(const char *data, gsize len, guint *dropped)
+{
+    gsize header_len = header_block_length(data, len);
+    GByteArray *copy = g_byte_array_sized_new(len);
+    *dropped = 0;
+    for (gsize i = 0; i < header_len;) {
+        const char *nl = memchr(data + i, '\n', header_len - i);
+        gsize end = nl ? (gsize) (nl - data) + 1 : header_len;
+        gboolean keep = looks_like_header_line(data + i, data + end)
+                        || (i > 0 && (data[i] == ' ' || data[i] == '\t'));
+        if (keep)
+            g_byte_array_append(copy, (const guint8 *) data + i, end - i);
+        else
+            (*dropped)++;
+        i = end;
+    }
+    g_byte_array_append(copy, (const guint8 *) data + header_len, len - header_len);
+    return copy;
+}
+
+/* Fill ctx->msg from the parsed MESSAGE whose raw bytes are DATA. */
+static void fill_message(ParseCtx *ctx, GMimeMessage *message, const char *data, gsize len)
+{
+    CkMessage *msg = ctx->msg;
+    ctx->fallback = declared_text_charset(g_mime_message_get_mime_part(message), 0);
+    gsize header_len = header_block_length(data, len);
+    set_field(&msg->raw_headers, ck_decode_bytes(data, header_len, NULL, ctx->fallback, NULL));
+    fill_headers(ctx, msg, GMIME_OBJECT(message));
+    MessageText mt = { 0 };
+    message_text(ctx, message, &mt);
+    msg->html_only = mt.html_only;
+    store_split_text(msg, mt.text, mt.html_quoted, mt.forwarded->str);
+    message_text_clear(&mt);
+}
+
+/* Parse the RFC 5322 message DATA into ctx->msg.  When GMime rejects it,
+ * it is read again without its damaged header lines. */
+static void parse_rfc822(ParseCtx *ctx, const char *data, gsize len)
+{
+    GMimeParserOptions *options = g_mime_parser_options_new();
+    g_mime_parser_options_set_warning_callback(options, on_gmime_warning, ctx);
+    GMimeMessage *message = construct_message(data, len, options);
+    guint dropped = 0;
+    GByteArray *repaired = message ? NULL : drop_damaged_header_lines(data, len, &dropped);
+    if (repaired && dropped > 0) {
+        ctx_warn(ctx, "%u damaged header lines dropped", dropped);
+        message = construct_message((const char *) repaired->data, repaired->len, options);
+    }
+    if (repaired)
+        g_byte_array_unref(repaired);
+    if (message) {
+        fill_message(ctx, message, data, len);
+        g_object_unref(message);
+    } else {
+        parse_unstructured(ctx, data, len);
+    }
+    g_mime_parser_options_free(options);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -13,6 +13,7 @@
  */
 #include "ingest/reader-private.h"
 
+#include <errno.h>
 #include <string.h>
 
 #define SUBJECT_LABEL "邮件主题"
@@ -87,22 +88,54 @@ gboolean ck_export_looks_like(const char *text, gsize len)
     return subject_label_encoding(text, len) != LABEL_NONE;
 }
 
+/* Decode the GB18030 bytes LINE (LEN bytes) with CD into a new UTF-8 string
+ * the caller frees; a byte that starts no valid character becomes U+FFFD and
+ * sets *damaged. */
+static char *gb18030_to_utf8_lossy(GIConv cd, const char *line, gsize len, gboolean *damaged)
+{
+    GString *out = g_string_sized_new(len + len / 2 + 4);
+    char chunk[256];
+    char *in = (char *)line;
+    gsize in_left = len;
+
+    g_iconv(cd, NULL, NULL, NULL, NULL);   /* reset the converter's state */
+    while (in_left > 0) {
+        char *out_pos = chunk;
+        gsize out_left = sizeof chunk;
+        gsize converted = g_iconv(cd, &in, &in_left, &out_pos, &out_left);
+        int saved = errno;
+        g_string_append_len(out, chunk, out_pos - chunk);
+        if (converted == (gsize)-1 && saved != E2BIG) {   /* EILSEQ or cut short */
+            g_string_append(out, "\xEF\xBF\xBD");
+            in++;
+            in_left--;
+            *damaged = TRUE;
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
 /* Return the UTF-8 text of the raw line LINE (LEN bytes) in a new string the
  * caller frees.  The file's encoding (the one its subject line is in) is
- * tried first, then the other one; bytes neither can read become U+FFFD and
- * the line is counted as undecodable. */
+ * tried first, then the other one; when neither reads the whole line, it is
+ * read in the file's encoding with bad bytes as U+FFFD and counted. */
 static char *decode_line(ExportState *state, const char *line, gsize len)
 {
     gboolean valid_utf8 = g_utf8_validate(line, (gssize)len, NULL);
     if (valid_utf8 && !state->is_gb18030)
         return g_strndup(line, len);
-    char *utf8 = g_convert_with_iconv(line, (gssize)len, state->from_gb18030,
-                                      NULL, NULL, NULL);
-    if (utf8)
-        return utf8;
-    if (valid_utf8)
+    gboolean damaged = FALSE;
+    char *text = gb18030_to_utf8_lossy(state->from_gb18030, line, len, &damaged);
+    if (!damaged)
+        return text;
+    if (valid_utf8) {
+        g_free(text);
         return g_strndup(line, len);
+    }
     state->undecodable_lines++;
+    if (state->is_gb18030)
+        return text;
+    g_free(text);
     return g_utf8_make_valid(line, (gssize)len);
 }
 
@@ -138,8 +171,9 @@ static int separator_index(ExportState *state, const char *line)
     int index = -1;
     if (g_regex_match(state->separator, line, 0, &match)) {
         char *number = g_match_info_fetch(match, 1);
-        index = g_ascii_isdigit(number[0]) ? (int)g_ascii_strtoll(number, NULL, 10)
-                                           : chinese_numeral_value(number);
+        index = g_ascii_isdigit(number[0])
+                    ? (int)MIN(g_ascii_strtoll(number, NULL, 10), (gint64)G_MAXINT)
+                    : chinese_numeral_value(number);
         g_free(number);
     }
     g_match_info_free(match);
@@ -166,7 +200,8 @@ static gsize end_of_last_content_line(const char *text, gsize len)
 }
 
 /* Emit the section being collected, trimmed of trailing blank lines, and
- * forget it.  Returns FALSE only when the callback stopped the read. */
+ * forget it (an empty one is warned about instead).  Returns FALSE only when
+ * the callback stopped the read. */
 static gboolean export_finish_section(ExportState *state, GError **error)
 {
     if (!state->section)
@@ -174,6 +209,13 @@ static gboolean export_finish_section(ExportState *state, GError **error)
     GString *text = state->section;
     state->section = NULL;
     g_string_truncate(text, end_of_last_content_line(text->str, text->len));
+    if (text->len == 0) {
+        ck_reader_warn(state->reader, state->path,
+                       "empty section 第%d封邮件 at offset %" G_GINT64_FORMAT ", skipped",
+                       state->section_index, state->section_offset);
+        g_string_free(text, TRUE);
+        return TRUE;
+    }
     GBytes *data = g_string_free_to_bytes(text);
     CkRawMessage raw = { .kind = CK_RAW_EXPORT, .data = data, .path = state->path,
                          .offset = state->section_offset,

@@ -4,11 +4,12 @@
  *   1. the first line of the file (after a UTF-8 BOM, which the caller skips);
  *   2. a "From " line after a blank line (the mboxo/mboxrd convention, so an
  *      unescaped "From Russia with love" paragraph does start a message);
- *   3. a "From " line in a message body NOT after a blank line, only when the
- *      next line is a header field ("Name: value") — writers that put no blank
- *      line before the From_ line (GMime's substring.mbox, old Netscape
- *      folders) are read as Python and GMime read them, while body text such
- *      as "From here on..." stays text;
+ *   3. a "From " line in a message body NOT after a blank line, only when it
+ *      has the classic shape "From SENDER" or "From SENDER <date with hh:mm>"
+ *      and the next line is a header field ("Name: value") — writers that put
+ *      no blank line before the From_ line (GMime's substring.mbox, old
+ *      Netscape folders) are read as Python and GMime read them, while body
+ *      text such as "From here on..." or "From the log\nError: x" stays text;
  * except that a "From " line that is the first line of a MIME part's body,
  * while the message's multipart body is still open (its closing boundary not
  * yet seen), is content: that is an attached mbox-style file, e.g. an inline
@@ -49,6 +50,30 @@ static gboolean is_blank_line(const GString *line)
 static gboolean is_from_line(const GString *line)
 {
     return line->len >= 5 && memcmp(line->str, "From ", 5) == 0;
+}
+
+/* TRUE when TEXT contains a time "hh:mm" (as in a From_ line's date). */
+static gboolean contains_clock_time(const char *text)
+{
+    for (const char *p = text; p[0] && p[1] && p[2] && p[3] && p[4]; p++) {
+        if (g_ascii_isdigit(p[0]) && g_ascii_isdigit(p[1]) && p[2] == ':'
+            && g_ascii_isdigit(p[3]) && g_ascii_isdigit(p[4]))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* TRUE when the "From " LINE has the classic From_ shape: one sender word,
+ * then nothing or a date with a clock time ("From - ", "From a@b Mon Jun  3
+ * 12:50:27 1996"), unlike prose such as "From the log". */
+static gboolean is_classic_from_line(const GString *line)
+{
+    const char *sender = line->str + 5;
+    gsize sender_len = strcspn(sender, " \t\r\n");
+    if (sender_len == 0)
+        return FALSE;
+    const char *rest = sender + sender_len;
+    return rest[strspn(rest, " \t\r\n")] == '\0' || contains_clock_time(rest);
 }
 
 /* TRUE when LINE matches ^>+From , an mboxrd-escaped body line. */
@@ -225,7 +250,7 @@ static gboolean mbox_handle_line(MboxState *state, const GString *line, gint64 o
         gboolean attached = state->close_delimiter && state->at_part_body_start;
         if (after_blank && !attached)
             return mbox_start_message(state, offset, error);      /* rules 1, 2 */
-        if (!after_blank && state->in_body) {                     /* rule 3: wait */
+        if (!after_blank && state->in_body && is_classic_from_line(line)) { /* rule 3 */
             state->held_from = g_string_new_len(line->str, (gssize)line->len);
             state->held_from_offset = offset;
             return TRUE;

@@ -36,9 +36,8 @@ typedef struct {
 } CkInput;
 
 /* Open PATH ("-" for standard input) for reading.  Returns a new input the
- * caller closes with ck_input_close(), or NULL with *error set (G_FILE_ERROR,
- * message "PATH: reason"). */
-CkInput *ck_input_open(CkReader *reader, const char *path, GError **error);
+ * caller closes with ck_input_close(), or NULL with *open_errno set. */
+CkInput *ck_input_open(CkReader *reader, const char *path, int *open_errno);
 
 /* Close INPUT and free it (standard input stays open).  NULL is allowed. */
 void ck_input_close(CkInput *input);

@@ -14,7 +14,7 @@
 /* ---------------------------------------------------------------- input */
 
 /* See reader-private.h. */
-CkInput *ck_input_open(CkReader *reader, const char *path, GError **error)
+CkInput *ck_input_open(CkReader *reader, const char *path, int *open_errno)
 {
     FILE *file;
     gboolean is_stdin = strcmp(path, "-") == 0;
@@ -24,9 +24,7 @@ CkInput *ck_input_open(CkReader *reader, const char *path, GError **error)
     } else {
         file = g_fopen(path, "rb");
         if (!file) {
-            int saved = errno;
-            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved),
-                        "%s: %s", path, g_strerror(saved));
+            *open_errno = errno;
             return NULL;
         }
     }
@@ -125,6 +123,13 @@ gboolean ck_input_read_rest(CkInput *input, GString *out)
 
 /* ------------------------------------------------------ warnings, emit */
 
+/* Set *error to G_FILE_ERROR "PATH: reason" for the errno value ERRNUM. */
+static void set_path_error(GError **error, const char *path, int errnum)
+{
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errnum),
+                "%s: %s", path, g_strerror(errnum));
+}
+
 /* See reader-private.h. */
 void ck_reader_warn(CkReader *reader, const char *path, const char *format, ...)
 {
@@ -197,8 +202,9 @@ static InputFormat detect_format(const char *head, gsize len)
 
 /* ----------------------------------------------------------- one file */
 
-/* Emit the rest of INPUT as one RFC 5322 message at offset 0.  Returns FALSE
- * only when the callback stopped the read. */
+/* Emit the rest of INPUT as one RFC 5322 message at offset 0 (after a read
+ * error, what was read; the caller warns).  Returns FALSE only when the
+ * callback stopped the read. */
 static gboolean read_single_message(CkReader *reader, CkInput *input, const char *path,
                                     GError **error)
 {
@@ -212,7 +218,9 @@ static gboolean read_single_message(CkReader *reader, CkInput *input, const char
     return ok;
 }
 
-/* Emit the sections of the thread export left in INPUT. */
+/* Emit the sections of the thread export left in INPUT (after a read error,
+ * of what was read; the caller warns).  Returns FALSE only when the callback
+ * stopped the read. */
 static gboolean read_export_input(CkReader *reader, CkInput *input, const char *path,
                                   GError **error)
 {
@@ -267,15 +275,14 @@ static void count_unread_as_done(CkReader *reader, CkInput *input)
 static gboolean read_file(CkReader *reader, const char *path, gboolean is_argument,
                           GError **error)
 {
-    GError *open_error = NULL;
-    CkInput *input = ck_input_open(reader, path, &open_error);
+    int open_errno = 0;
+    CkInput *input = ck_input_open(reader, path, &open_errno);
     if (!input) {
         if (is_argument) {
-            g_propagate_error(error, open_error);
+            set_path_error(error, path, open_errno);
             return FALSE;
         }
-        ck_reader_warn(reader, path, "cannot open, skipped (%s)", open_error->message);
-        g_error_free(open_error);
+        ck_reader_warn(reader, path, "cannot open, skipped (%s)", g_strerror(open_errno));
         return TRUE;
     }
     reader->files_read++;
@@ -471,9 +478,7 @@ gboolean ck_reader_read_path(CkReader *reader, const char *path, GError **error)
 
     GStatBuf st;
     if (g_stat(path, &st) != 0) {
-        int saved = errno;
-        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved),
-                    "%s: %s", path, g_strerror(saved));
+        set_path_error(error, path, errno);
         return FALSE;
     }
     if (S_ISDIR(st.st_mode))

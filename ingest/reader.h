@@ -25,7 +25,8 @@
  *    Non-regular files met in a walk (FIFOs, devices) are warned about.
  *  - mbox: streamed with a 64 KiB buffer, one message held at a time, lines
  *    of any length.  A From_ line is the first line, a "From " line after a
- *    blank line, or a "From " line in a body followed by a header field; a
+ *    blank line, or a "From SENDER [date with hh:mm]" line in a body that
+ *    is followed by a header field (no blank line before it); a
  *    "From " line opening a MIME part's body inside a still-open multipart is
  *    content (attached patch).  data has the From_ line and the blank line
  *    before the next From_ line removed, one '>' taken from ^>+From ; CRLF is

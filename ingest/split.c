@@ -37,6 +37,7 @@
 #define SIG_NAMES_ONLY_MAX   3    /* rule + names only, no contact line */
 #define SIG_DASHDASH_MAX     20   /* lines after "-- " */
 #define SIG_STARTER_MAX      15   /* non-blank lines after a disclaimer */
+#define SIG_MAX_LINES        60   /* a signature stops growing past this */
 #define CLOSING_AFTER_MAX    6    /* name/contact lines after a closing */
 #define NAME_MAX_CHARS       40   /* a name or title line is short */
 #define CONTACT_MAX_CHARS    60   /* a title/company line is short */
@@ -184,6 +185,8 @@ typedef struct {
     guint header_kind;       /* HK_* of the key opening the line, or 0 */
     gboolean attribution_end;/* ends with wrote / 写道 */
     gboolean underscores;    /* a rule made only of '_' */
+    guint features;          /* F_* bits, valid once features_known */
+    gboolean features_known;
     MarkKind mark;           /* structure opening at this line */
     gsize mark_end;          /* its last line */
     Part part;
@@ -549,18 +552,31 @@ static gboolean is_person_name(const char *s)
     return tokens > 0;
 }
 
-/* TRUE for a line a signature block may hold. */
-static gboolean is_signature_like(const char *s)
-{
-    return is_strong_contact(s) || is_title_line(s) || is_name_like(s)
-        || is_closing(s) || is_mobile_footer(s) || is_rule_text(s);
-}
-
 /* TRUE for a short date line under a name ("2021年3月9日", "2021-03-09"). */
 static gboolean is_date_line(const char *s)
 {
     return g_ascii_isdigit(*s) && char_count(s) <= 24 && has_date_token(s);
 }
+
+/* TRUE for a line opening a disclaimer or the team's boilerplate. */
+static gboolean is_signature_starter(const char *s)
+{
+    return starts_with_any(s, signature_starters);
+}
+
+/* What a line may be inside a signature; computed lazily (has_feature). */
+enum {
+    F_STRONG = 1, F_TITLE = 2, F_NAME = 4, F_PERSON = 8, F_CLOSING = 16,
+    F_FOOTER = 32, F_DATE_LINE = 64, F_STARTER = 128,
+};
+static const struct { guint bit; gboolean (*test)(const char *norm); } feature_tests[] = {
+    { F_STRONG, is_strong_contact }, { F_TITLE, is_title_line },
+    { F_NAME, is_name_like },        { F_PERSON, is_person_name },
+    { F_CLOSING, is_closing },       { F_FOOTER, is_mobile_footer },
+    { F_DATE_LINE, is_date_line },   { F_STARTER, is_signature_starter },
+};
+/* A line a signature block may hold. */
+#define F_SIGNATURE_LIKE (F_STRONG | F_TITLE | F_NAME | F_CLOSING | F_FOOTER)
 
 /* ---- pass 1: split and label ----------------------------------------- */
 
@@ -571,6 +587,10 @@ static char *normalise_prefix(const char *raw, gsize len)
     char *valid = g_utf8_make_valid(raw, (gssize)MIN(len, SPLIT_PREFIX_BYTES));
     GString *out = g_string_sized_new(strlen(valid));
     for (const char *p = valid; *p;) {
+        if (*p != '\t' && (guchar)*p < 0x80) {
+            g_string_append_c(out, *p++);
+            continue;
+        }
         gsize i = 0;
         while (i < G_N_ELEMENTS(normalise_map)
                && strncmp(p, normalise_map[i].from, strlen(normalise_map[i].from)) != 0)
@@ -672,10 +692,22 @@ static gboolean is_attribution_piece(const Line *line)
         && !looks_like_sentence(line->norm) && line->norm[strlen(line->norm) - 1] != '.';
 }
 
+/* TRUE when S holds "于" before a date ("李伟 于2019年5月27日"), the
+ * first half of a wrapped Gmail attribution. */
+static gboolean has_yu_date(const char *s)
+{
+    for (const char *p = strstr(s, "于"); p; p = strstr(p + 1, "于")) {
+        const char *after = p + strlen("于");
+        if (g_ascii_isdigit(after[*after == ' ']))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* First line of the attribution whose last line is END, or -1 when the
  * lines there hold neither a date nor an address.  The span reaches up to a
  * line opening with "On " / "在" (ATTR_MAX_SPAN lines at most), or to one
- * line above holding the sender's address ("Name <a@b> 于…" wrapped). */
+ * line above holding the sender's address or "于<date>" (Gmail wrapped). */
 static gssize attribution_start(const Doc *doc, gsize end)
 {
     gsize start = end;
@@ -690,7 +722,7 @@ static gssize attribution_start(const Doc *doc, gsize end)
             }
         }
         if (start == end && end > 0 && is_attribution_piece(&doc->lines[end - 1])
-            && has_email(doc->lines[end - 1].norm))
+            && (has_email(doc->lines[end - 1].norm) || has_yu_date(doc->lines[end - 1].norm)))
             start = end - 1;
     }
     for (gsize i = start; i <= end; i++)
@@ -813,18 +845,36 @@ static gsize assign_parts(Doc *doc, MarkKind *tail_mark)
 
 /* ---- signature ------------------------------------------------------- */
 
+/* TRUE when LINE has one of the F_* BITS; computes its features once. */
+static gboolean has_feature(Line *line, guint bits)
+{
+    if (!line->features_known) {
+        for (gsize i = 0; i < G_N_ELEMENTS(feature_tests); i++)
+            if (feature_tests[i].test(line->norm))
+                line->features |= feature_tests[i].bit;
+        line->features_known = TRUE;
+    }
+    return (line->features & bits) != 0;
+}
+
 /* The new-text lines in order (they need not be adjacent in the input). */
 typedef struct {
     Line **at;
     gsize n;
 } BodySeq;
 
+/* TRUE when index K of SEQ is a blank line. */
+static gboolean seq_blank(const BodySeq *seq, gsize k)
+{
+    return seq->at[k]->kind == LINE_BLANK;
+}
+
 /* Index in SEQ of the last non-blank line before S within SIG_SCAN_LINES,
  * or -1. */
 static gssize last_filled_before(const BodySeq *seq, gsize s)
 {
     for (gsize k = s; k-- > 0 && s - k <= SIG_SCAN_LINES;)
-        if (seq->at[k]->kind != LINE_BLANK)
+        if (!seq_blank(seq, k))
             return (gssize)k;
     return -1;
 }
@@ -833,7 +883,7 @@ static gssize last_filled_before(const BodySeq *seq, gsize s)
 static gsize sig_mobile_footer(const BodySeq *seq, gsize s)
 {
     gssize k = last_filled_before(seq, s);
-    return k >= 0 && is_mobile_footer(seq->at[k]->norm) ? (gsize)k : s;
+    return k >= 0 && has_feature(seq->at[k], F_FOOTER) ? (gsize)k : s;
 }
 
 /* A "-- " delimiter at most SIG_DASHDASH_MAX lines before S. */
@@ -851,16 +901,16 @@ static gsize sig_rule_block(const BodySeq *seq, gsize s)
 {
     gsize filled = 0, strong = 0, names = 0;
     for (gsize k = s; k-- > 0 && s - k <= SIG_SCAN_LINES;) {
-        const char *norm = seq->at[k]->norm;
-        if (seq->at[k]->kind == LINE_RULE && filled > 0
+        Line *line = seq->at[k];
+        if (line->kind == LINE_RULE && filled > 0
             && (strong > 0 || (filled <= SIG_NAMES_ONLY_MAX && names == filled)))
             return k;
-        if (seq->at[k]->kind == LINE_BLANK || seq->at[k]->kind == LINE_RULE)
+        if (line->kind == LINE_BLANK || line->kind == LINE_RULE)
             continue;
-        if (!is_signature_like(norm) || ++filled > SIG_BLOCK_MAX)
+        if (!has_feature(line, F_SIGNATURE_LIKE) || ++filled > SIG_BLOCK_MAX)
             break;
-        strong += is_strong_contact(norm);
-        names += is_person_name(norm) || is_title_line(norm);
+        strong += has_feature(line, F_STRONG);
+        names += has_feature(line, F_PERSON | F_TITLE);
     }
     return s;
 }
@@ -871,11 +921,11 @@ static gsize sig_starter(const BodySeq *seq, gsize s)
 {
     gsize filled = 0;
     for (gsize k = s; k-- > 0 && s - k <= SIG_SCAN_LINES;) {
-        if (seq->at[k]->kind == LINE_BLANK)
+        if (seq_blank(seq, k))
             continue;
         if (++filled > SIG_STARTER_MAX)
             break;
-        if (starts_with_any(seq->at[k]->norm, signature_starters)) {
+        if (has_feature(seq->at[k], F_STARTER)) {
             gssize above = last_filled_before(seq, k);
             return above >= 0 && seq->at[above]->kind == LINE_RULE ? (gsize)above : k;
         }
@@ -887,33 +937,31 @@ static gsize sig_starter(const BodySeq *seq, gsize s)
 static gboolean has_text_before(const BodySeq *seq, gsize k)
 {
     for (gsize i = 0; i < k; i++)
-        if (seq->at[i]->kind != LINE_BLANK)
+        if (!seq_blank(seq, i))
             return TRUE;
     return FALSE;
 }
 
 /* A closing formula ("此致 / 敬礼", "Best regards,") followed up to S by a
- * person's name and then only name, title, contact or date lines.  When
- * nothing would be left of the new text, the closing stays in it and only
- * what follows moves. */
+ * person's name or contact line, then only name, title, contact or date
+ * lines.  When nothing would be left of the new text, the closing stays in
+ * it and only what follows moves. */
 static gsize sig_closing(const BodySeq *seq, gsize s)
 {
     gssize closing = -1, first_after = -1;
     gsize after = 0;
     for (gsize k = s; k-- > 0 && s - k <= SIG_SCAN_LINES;) {
-        const char *norm = seq->at[k]->norm;
-        if (seq->at[k]->kind == LINE_BLANK)
+        Line *line = seq->at[k];
+        if (line->kind == LINE_BLANK)
             continue;
-        if (is_closing(norm)) {
-            gboolean named = first_after >= 0 && (is_person_name(seq->at[first_after]->norm)
-                                                  || is_strong_contact(seq->at[first_after]->norm));
-            if (named)
+        if (has_feature(line, F_CLOSING)) {
+            if (first_after >= 0 && has_feature(seq->at[first_after], F_PERSON | F_STRONG))
                 closing = (gssize)k;
             continue;
         }
         if (++after > CLOSING_AFTER_MAX
-            || !(is_name_like(norm) || is_strong_contact(norm) || is_title_line(norm)
-                 || is_date_line(norm) || seq->at[k]->kind == LINE_RULE))
+            || !(has_feature(line, F_NAME | F_STRONG | F_TITLE | F_DATE_LINE)
+                 || line->kind == LINE_RULE))
             break;
         first_after = (gssize)k;
     }
@@ -922,7 +970,7 @@ static gsize sig_closing(const BodySeq *seq, gsize s)
     if (has_text_before(seq, (gsize)closing))
         return (gsize)closing;
     for (gsize k = (gsize)closing; k < s; k++)
-        if (seq->at[k]->kind != LINE_BLANK && !is_closing(seq->at[k]->norm))
+        if (!seq_blank(seq, k) && !has_feature(seq->at[k], F_CLOSING))
             return k;
     return s;
 }
@@ -936,12 +984,13 @@ static const SignatureRule signature_rules[] = {
 };
 
 /* Index in SEQ where the signature starts (seq->n when none).  The rules
- * run until none of them moves the start further up, so stacked blocks
- * (closing, name, rule, contact lines, mobile footer) all join. */
+ * run until none of them moves the start further up (stacked blocks such as
+ * closing, name, rule, contact lines, mobile footer all join), or until the
+ * signature holds SIG_MAX_LINES lines. */
 static gsize signature_start(const BodySeq *seq)
 {
     gsize s = seq->n;
-    for (gboolean moved = TRUE; moved;) {
+    for (gboolean moved = TRUE; moved && seq->n - s <= SIG_MAX_LINES;) {
         moved = FALSE;
         for (gsize r = 0; r < G_N_ELEMENTS(signature_rules); r++) {
             gsize t = signature_rules[r](seq, s);
@@ -990,40 +1039,48 @@ static gsize space_len(const char *p)
     return strncmp(p, "\xE3\x80\x80", 3) == 0 ? 3 : 0;
 }
 
-/* Copy of S without its leading and trailing blank lines; interior lines
- * and the first line's indentation are kept.  Caller frees. */
-static char *trim_blank_lines(const char *s)
+/* TRUE when the bytes from P to END are all white space. */
+static gboolean span_is_blank(const char *p, const char *end)
 {
-    const char *first = NULL, *last_end = s;
-    const char *line = s;
-    for (const char *p = s; *p;) {
-        gsize sp = space_len(p);
-        if (sp == 0) {
-            if (!first)
-                first = line;
-            p += 1;
-            last_end = p;
-            continue;
-        }
-        if (*p == '\n')
-            line = p + 1;
-        p += sp;
+    for (gsize n; p < end; p += n)
+        if ((n = space_len(p)) == 0)
+            return FALSE;
+    return TRUE;
+}
+
+/* Copy of S (LEN bytes) without its leading and trailing blank lines;
+ * interior lines and the first line's indentation are kept.  Caller frees. */
+static char *trim_blank_lines(const char *s, gsize len)
+{
+    const char *start = s, *end = s + len;
+    while (start < end) {
+        const char *nl = memchr(start, '\n', (gsize)(end - start));
+        if (!span_is_blank(start, nl ? nl : end))
+            break;
+        start = nl ? nl + 1 : end;
     }
-    if (!first)
-        return g_strdup("");
-    const char *end = strchr(last_end, '\n');
-    return g_strndup(first, (gsize)((end ? end : last_end + strlen(last_end)) - first));
+    while (end > start) {
+        const char *nl = end;
+        while (nl > start && *--nl != '\n')
+            ;
+        nl = *nl == '\n' && nl < end ? nl : NULL;
+        if (!span_is_blank(nl ? nl + 1 : start, end))
+            break;
+        end = nl ? nl : start;
+    }
+    return g_strndup(start, (gsize)(end - start));
 }
 
 /* Append TEXT (LEN bytes) to OUT with every "\r\n" or "\r" made "\n". */
 static void append_unix(GString *out, const char *text, gsize len)
 {
-    for (gsize i = 0; i < len; i++) {
-        if (text[i] != '\r')
-            g_string_append_c(out, text[i]);
-        else if (i + 1 >= len || text[i + 1] != '\n')
+    const char *end = text + len;
+    for (const char *cr; (cr = memchr(text, '\r', (gsize)(end - text))) != NULL; text = cr + 1) {
+        g_string_append_len(out, text, cr - text);
+        if (cr + 1 >= end || cr[1] != '\n')
             g_string_append_c(out, '\n');
     }
+    g_string_append_len(out, text, end - text);
 }
 
 /* Build the four strings of OUT from the parts of DOC's lines. */
@@ -1040,9 +1097,13 @@ static void build_output(const Doc *doc, CkSplit *out)
         append_unix(parts[doc->lines[doc->n - 1].part], doc->rest, strlen(doc->rest));
     char **fields[PART_COUNT] = { &out->body, &out->quoted, &out->signature, &out->forwarded };
     for (int p = 0; p < PART_COUNT; p++) {
-        char *valid = g_utf8_make_valid(parts[p]->str, (gssize)parts[p]->len);
-        *fields[p] = trim_blank_lines(valid);
-        g_free(valid);
+        if (g_utf8_validate(parts[p]->str, (gssize)parts[p]->len, NULL)) {
+            *fields[p] = trim_blank_lines(parts[p]->str, parts[p]->len);
+        } else {
+            char *valid = g_utf8_make_valid(parts[p]->str, (gssize)parts[p]->len);
+            *fields[p] = trim_blank_lines(valid, strlen(valid));
+            g_free(valid);
+        }
         g_string_free(parts[p], TRUE);
     }
 }

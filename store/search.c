@@ -196,29 +196,32 @@ static gboolean lookup_filter(const char *name, size_t n, FilterKey *key)
     return FALSE;
 }
 
+/* The number in the N digits at S, or -1 when one is not a digit. */
+static int parse_digits(const char *s, int n)
+{
+    int value = 0;
+    for (int i = 0; i < n; i++) {
+        if (!g_ascii_isdigit(s[i]))
+            return -1;
+        value = value * 10 + (s[i] - '0');
+    }
+    return value;
+}
+
 /* Parse "YYYY", "YYYY-MM" or "YYYY-MM-DD" (N bytes at S) into the UTC
  * interval [*lo, *hi).  FALSE when malformed or not a real date. */
 static gboolean parse_date_span(const char *s, size_t n, gint64 *lo, gint64 *hi)
 {
-    char buf[16];
-    int year = 0, month = 0, day = 0, used = 0;
-    if (n == 0 || n >= sizeof buf)
+    if (n != 4 && n != 7 && n != 10)
         return FALSE;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    int fields = 0;
-    if (n == 4)
-        fields = sscanf(buf, "%4d%n", &year, &used);
-    else if (n == 7)
-        fields = sscanf(buf, "%4d-%2d%n", &year, &month, &used);
-    else if (n == 10)
-        fields = sscanf(buf, "%4d-%2d-%2d%n", &year, &month, &day, &used);
-    if (fields <= 0 || used != (int)n || year < 1970 || year > 9998)
+    int fields = n == 4 ? 1 : n == 7 ? 2 : 3;
+    int year = parse_digits(s, 4);
+    int month = fields >= 2 && s[4] == '-' ? parse_digits(s + 5, 2) : fields >= 2 ? -1 : 1;
+    int day = fields == 3 && s[7] == '-' ? parse_digits(s + 8, 2) : fields == 3 ? -1 : 1;
+    if (year < 1970 || year > 9998 || month < 1 || month > 12
+        || !g_date_valid_dmy((GDateDay)day, (GDateMonth)month, (GDateYear)year))
         return FALSE;
-    if ((fields >= 2 && (month < 1 || month > 12))
-        || (fields == 3 && !g_date_valid_dmy((GDateDay)day, (GDateMonth)month, (GDateYear)year)))
-        return FALSE;
-    GDateTime *start = g_date_time_new_utc(year, fields >= 2 ? month : 1, fields == 3 ? day : 1, 0, 0, 0);
+    GDateTime *start = g_date_time_new_utc(year, month, day, 0, 0, 0);
     GDateTime *end = fields == 1   ? g_date_time_add_years(start, 1)
                      : fields == 2 ? g_date_time_add_months(start, 1)
                                    : g_date_time_add_days(start, 1);
@@ -314,7 +317,7 @@ static Atom *parse_bare(Lexer *lx)
         return NULL;
     }
     lx->p = end;
-    gboolean star = end - start > 1 && end[-1] == '*';
+    gboolean star = end[-1] == '*';
     atom->text = g_strndup(start, (gsize)(end - start - (star ? 1 : 0)));
     gboolean indexable = has_indexable(atom->text);
     if (star && !indexable) {
@@ -990,8 +993,10 @@ static gboolean fetch_row(RowFetcher *f, CkSearchResult *r, GError **error)
     r->case_key = column_dup(f->details, 1);
     r->message_id = column_dup(f->details, 2);
     r->date = sqlite3_column_int64(f->details, 3);
-    r->from = format_from((const char *)sqlite3_column_text(f->details, 4) ?: "",
-                          (const char *)sqlite3_column_text(f->details, 5) ?: "");
+    char *from_name = column_dup(f->details, 4), *from_addr = column_dup(f->details, 5);
+    r->from = format_from(from_name, from_addr);
+    g_free(from_name);
+    g_free(from_addr);
     r->subject = column_dup(f->details, 6);
     const char *body = (const char *)sqlite3_column_text(f->details, 7);
     char *needle = f->phrase ? ck_fts_fold(f->phrase) : NULL;

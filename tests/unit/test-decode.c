@@ -111,6 +111,19 @@ static void test_mislabelled_utf8(void **state)
     g_free(text);
 }
 
+/* Big5 bytes once read as Latin-1 and saved as UTF-8 are repaired when
+ * the Big5 label cannot read the UTF-8 bytes. */
+static void test_double_encoded_big5(void **state)
+{
+    (void) state;
+    guint replaced = 99;
+    /* 軟體 in Big5 is B3 6E C5 E9; as Latin-1 then UTF-8: C2 B3 6E C3 85 C3 A9. */
+    char *text = ck_decode_bytes("\xC2\xB3n\xC3\x85\xC3\xA9", -1, "big5", NULL, &replaced);
+    assert_string_equal(text, "\xE8\xBB\x9F\xE9\xAB\x94");
+    assert_int_equal(replaced, 0);
+    g_free(text);
+}
+
 /* RFC 2047: adjacent words of one charset join before decoding, so a
  * character split across words survives; blanks between words go. */
 static void test_header_split_word(void **state)
@@ -141,6 +154,17 @@ static void test_header_charsets(void **state)
     g_free(text);
     text = ck_decode_header("RE: =?GB2312?Q?=D7=B0_=D3=B2?=", NULL, &replaced);
     assert_string_equal(text, "RE: \xE8\xA3\x85 \xE7\xA1\xAC");   /* 装 硬 */
+    g_free(text);
+    /* A Latin label on UTF-8 bytes is a mislabel. */
+    text = ck_decode_header("=?iso-8859-1?B?5Lit5paH?=", NULL, &replaced);
+    assert_string_equal(text, ZHONGWEN_UTF8);
+    g_free(text);
+    text = ck_decode_header("=?iso-8859-1?Q?caf=E9?=", NULL, &replaced);
+    assert_string_equal(text, "caf\xC3\xA9");
+    g_free(text);
+    /* A tab that continues a folded line reads as a space. */
+    text = ck_decode_header("a long\r\n\tsubject", NULL, &replaced);
+    assert_string_equal(text, "a long subject");
     g_free(text);
     text = ck_decode_header("=?bogus", NULL, &replaced);
     assert_string_equal(text, "=?bogus");
@@ -242,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_unlabelled_rule),
         cmocka_unit_test(test_invalid_bytes_replaced),
         cmocka_unit_test(test_mislabelled_utf8),
+        cmocka_unit_test(test_double_encoded_big5),
         cmocka_unit_test(test_header_split_word),
         cmocka_unit_test(test_header_charsets),
         cmocka_unit_test(test_header_raw_8bit),

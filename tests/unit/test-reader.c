@@ -416,8 +416,8 @@ static void test_mbox_from_in_body(void **state)
 }
 
 /* Writers that put no blank line before the From_ line: a "From " line
- * followed by a header field still starts a message (as in GMime's
- * substring.mbox); at the very end of the file it is body text. */
+ * in From_ shape followed by a header field still starts a message (as in
+ * GMime's substring.mbox); prose or the last line of the file is body text. */
 static void test_mbox_from_without_blank(void **state)
 {
     const char *mbox =
@@ -429,12 +429,14 @@ static void test_mbox_from_without_blank(void **state)
         "Subject: two\n"
         "\n"
         "x\n"
+        "From the log\n"
+        "Error: disk full\n"
         "From the end\n";
     Result *result = read_text("noblank", mbox, -1);
     assert_clean(result, 2);
     assert_int_equal(message_at(result, 1)->offset, line_offset(mbox, "From b"));
     assert_data(result, 0, "Subject: one\n\nlast body line\n");
-    assert_data(result, 1, "Subject: two\n\nx\nFrom the end\n");
+    assert_data(result, 1, "Subject: two\n\nx\nFrom the log\nError: disk full\nFrom the end\n");
     result_free(result);
 }
 
@@ -688,6 +690,14 @@ static void test_export_crlf_and_empty(void **state)
     assert_data(result, 0, "发件人：a\r\n邮件内容:\r\nb\r\n");
     result_free(result);
 
+    result = read_text("empty-section", "邮件主题：s\n====第1封邮件====\n\n====第2封邮件====\n"
+                                         "发件人：a\n", -1);
+    assert_true(result->ok);
+    assert_int_equal(result->messages->len, 1);
+    assert_int_equal(message_at(result, 0)->index, 2);
+    assert_one_warning(result, "empty-section: empty section 第1封邮件 at offset");
+    result_free(result);
+
     result = read_text("no-sections", "邮件主题：only a subject\nsome text\n", -1);
     assert_true(result->ok);
     assert_int_equal(result->messages->len, 0);
@@ -706,6 +716,21 @@ static void test_export_stray_byte(void **state)
     assert_string_equal(message_at(result, 0)->subject, "主题");
     assert_data(result, 0, "发件人：张三\n坏\xEF\xBF\xBD字节\n");
     result_free(result);
+
+    /* the same in GB18030: only the bad byte is lost */
+    char *gb = g_convert("邮件主题：主题\n====第1封邮件====\n发件人：张三\n坏", -1,
+                         "GB18030", "UTF-8", NULL, NULL, NULL);
+    char *tail = g_convert("字节\n", -1, "GB18030", "UTF-8", NULL, NULL, NULL);
+    char *bad = g_strconcat(gb, "\xFF", tail, NULL);
+    result = read_text("stray-gb", bad, -1);
+    assert_true(result->ok);
+    assert_int_equal(result->messages->len, 1);
+    assert_one_warning(result, "stray-gb: 1 line(s) neither UTF-8 nor GB18030");
+    assert_data(result, 0, "发件人：张三\n坏\xEF\xBF\xBD字节\n");
+    result_free(result);
+    g_free(bad);
+    g_free(tail);
+    g_free(gb);
 }
 
 /* ----------------------------------------------------- directory walk */

@@ -308,8 +308,12 @@ static void test_chinese_attributions(void **state)
         "在 2025-02-10星期一的 11:24 +0100，李伟写道：",
         /* NetEase web */
         "在 2021-03-09 17:45:52，\"李伟\" <liwei@163.com> 写道：",
-        /* Gmail, wrapped after the address */
+        /* Gmail, wrapped after the address or after the date */
         "Li Wei <liwei@example.com> 于2019年5月27日周一\n下午2:43写道：",
+        "李伟 于2019年5月27日周一\n下午2:43写道：",
+        /* Thunderbird English forms without "On" */
+        "At 2024-04-04 21:53:23, \"Li Wei\" <liwei@example.com> wrote:",
+        "Li Wei <liwei@example.com> wrote:",
     };
     static const char *const quotes[] = { "> 请问如何激活？\n> 谢谢", "请问如何激活？\n谢谢" };
     for (gsize a = 0; a < G_N_ELEMENTS(attributions); a++) {
@@ -633,6 +637,123 @@ static void test_sig_before_quote(void **state)
                  "Best regards\nZhang Min\nMobile: 139-1000-2000", "");
 }
 
+/* A header block followed by `>` lines is an attribution: new text below
+ * the quote (bottom posting) stays body. */
+static void test_header_block_then_quote_bottom_post(void **state)
+{
+    (void) state;
+    expect_split("From: Li Wei <li.wei@example.com>\n"
+                 "Date: Sun, 14 Nov 2010 19:04:58 -0800\n"
+                 "\n"
+                 "> The driver fails to load on resume.\n"
+                 "\n"
+                 "Applied, thanks.\n"
+                 "--\n"
+                 "Zhang Min\n",
+                 "Applied, thanks.",
+                 "From: Li Wei <li.wei@example.com>\n"
+                 "Date: Sun, 14 Nov 2010 19:04:58 -0800\n"
+                 "\n"
+                 "> The driver fails to load on resume.",
+                 "--\nZhang Min", "");
+}
+
+/* Bottom posting after an attribution and a `>` block. */
+static void test_bottom_post(void **state)
+{
+    (void) state;
+    expect_reply("在 2022/11/02 20:17, 李伟 写道:\n"
+                 "> 能否远程协助？\n"
+                 "\n"
+                 "可以，明天上午十点。\n",
+                 "可以，明天上午十点。",
+                 "在 2022/11/02 20:17, 李伟 写道:\n"
+                 "> 能否远程协助？");
+}
+
+/* Other separator wordings: -----邮件原件-----, ---- Original ----. */
+static void test_more_separators(void **state)
+{
+    (void) state;
+    expect_reply("OK\n-----邮件原件-----\n发件人: 李伟\n旧\n", "OK", "-----邮件原件-----\n发件人: 李伟\n旧");
+    expect_reply("OK\n---- Original ----\nold\n", "OK", "---- Original ----\nold");
+}
+
+/* Words like "regards" or "thanks" inside a sentence are text. */
+static void test_closing_words_in_sentences(void **state)
+{
+    (void) state;
+    const char *text = "Thanks for the logs, they helped a lot.\n"
+                       "Best regards to your team, the fix ships next week.\n"
+                       "Li Wei will follow up.";
+    expect_reply(text, text, "");
+}
+
+/* Stacked blocks: closing, name, contact lines and a mobile footer. */
+static void test_sig_stacked_blocks(void **state)
+{
+    (void) state;
+    expect_split("收到，马上安排工程师上门。\n"
+                 "\n"
+                 "祝好\n"
+                 "张敏\n"
+                 "---\n"
+                 "电话：010-6588 1234\n"
+                 "\n"
+                 "发自我的 iPhone\n",
+                 "收到，马上安排工程师上门。", "",
+                 "祝好\n张敏\n---\n电话：010-6588 1234\n\n发自我的 iPhone", "");
+}
+
+/* "--" without its trailing space is only a rule: text after it that is
+ * not contact data stays body. */
+static void test_dashdash_without_space(void **state)
+{
+    (void) state;
+    const char *text = "步骤如下：\n--\n先卸载旧驱动，然后重启电脑。\n再安装新驱动。";
+    expect_reply(text, text, "");
+}
+
+/* A rule followed by a name or two, nothing else, is a signature; a rule
+ * followed by two short imperative lines is not a person's name. */
+static void test_rule_then_names(void **state)
+{
+    (void) state;
+    expect_split("已关闭。\n------\n张敏\n技术支持部\n", "已关闭。", "", "------\n张敏\n技术支持部", "");
+    const char *text = "操作：\n------\n重新启动服务器\n检查系统日志";
+    expect_reply(text, text, "");
+}
+
+/* Pathological inputs stay fast: 5000 lines of 1000 bytes that are all
+ * "-- ", contact data, attribution look-alikes or header keys. */
+static void test_pathological_inputs_fast(void **state)
+{
+    (void) state;
+    static const struct { const char *piece; const char *end; } lines[] = {
+        { "-- ", "" },
+        { "Tel: 138 0013 8000 a@b.c Engineer 公司 http://x.y ", "" },
+        { "On Mon 2021-03-09 a@b.c 于2 wrote 写道 ", "wrote:" },
+        { "From: a@b.c To: ", "" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(lines); i++) {
+        GString *line = g_string_new(lines[i].piece);
+        while (i > 0 && line->len < 1000)
+            g_string_append(line, lines[i].piece);
+        g_string_append_printf(line, "%s\n", lines[i].end);
+        GString *text = g_string_new("");
+        for (int n = 0; n < 5000; n++)
+            g_string_append(text, line->str);
+        gint64 t0 = g_get_monotonic_time();
+        CkSplit s;
+        ck_split_text(text->str, &s);
+        assert_true(g_get_monotonic_time() - t0 < 2 * G_USEC_PER_SEC);
+        assert_true(strlen(s.body) + strlen(s.quoted) + strlen(s.signature) <= text->len);
+        ck_split_clear(&s);
+        g_string_free(text, TRUE);
+        g_string_free(line, TRUE);
+    }
+}
+
 /* ---- the seed thread ------------------------------------------------- */
 
 #define SEED1_BODY \
@@ -791,6 +912,14 @@ int main(void)
         cmocka_unit_test(test_sig_closing_only_message),
         cmocka_unit_test(test_closing_then_text_stays),
         cmocka_unit_test(test_sig_before_quote),
+        cmocka_unit_test(test_header_block_then_quote_bottom_post),
+        cmocka_unit_test(test_bottom_post),
+        cmocka_unit_test(test_more_separators),
+        cmocka_unit_test(test_closing_words_in_sentences),
+        cmocka_unit_test(test_sig_stacked_blocks),
+        cmocka_unit_test(test_dashdash_without_space),
+        cmocka_unit_test(test_rule_then_names),
+        cmocka_unit_test(test_pathological_inputs_fast),
         cmocka_unit_test(test_seed_message_1),
         cmocka_unit_test(test_seed_message_2),
         cmocka_unit_test(test_seed_message_3),

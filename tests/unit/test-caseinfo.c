@@ -1,0 +1,126 @@
+/* test-caseinfo.c — case IDs, aliases, subject convention and prefixes,
+ * thread keys, closing phrases, customers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include "ingest/caseinfo.h"
+
+static const char *SEED_SUBJECT =
+    "回复: [案例号: CAS-03877-J9N4S5 ] % |普通事件|HP| 中国人寿用户要实现批量部署，批量激活 % 初次响应 CMIT:0001828";
+
+/* Assert that LIST holds exactly the strings given (NULL-terminated). */
+static void assert_list(GPtrArray *list, ...)
+{
+    va_list ap;
+    va_start(ap, list);
+    guint n = 0;
+    for (const char *want; (want = va_arg(ap, const char *)); n++) {
+        assert_true(n < list->len);
+        assert_string_equal(g_ptr_array_index(list, n), want);
+    }
+    va_end(ap);
+    assert_int_equal(list->len, n);
+    g_ptr_array_unref(list);
+}
+
+static void case_ids_are_found_in_subjects_and_text(void **state)
+{
+    assert_list(ck_case_ids_in_text(SEED_SUBJECT), "CAS-03877-J9N4S5", NULL);
+    assert_list(ck_case_ids_in_text("关于案例號：cas-12345-abc123 的进展，另见 CAS-12345-ABC123"),
+                "CAS-12345-ABC123", NULL);
+    assert_list(ck_case_ids_in_text("Re: Case #SR-2024-0091 activation"), "SR-2024-0091", NULL);
+    assert_list(ck_case_ids_in_text("电话 400-810-0055，序列号 1234567890123"), NULL);
+}
+
+static void aliases_are_normalised(void **state)
+{
+    assert_list(ck_case_aliases_in_text(SEED_SUBJECT), "CMIT:0001828", NULL);
+    assert_list(ck_case_aliases_in_text("CMIT：0001828 and CMIT: 0001829"), "CMIT:0001828", "CMIT:0001829", NULL);
+}
+
+static void reply_prefixes_are_stripped(void **state)
+{
+    const char *cases[][2] = {
+        { "回复: 答复：RE: Fwd: 激活失败", "激活失败" },
+        { "轉寄：回覆: 啟用問題", "啟用問題" },
+        { "AW: WG: Aktivierung", "Aktivierung" },
+        { "Re[2]: KMS host", "KMS host" },
+        { "Retry activation", "Retry activation" },
+        { "Reply needed", "Reply needed" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        gboolean had = FALSE;
+        char *s = ck_subject_strip_prefixes(cases[i][0], &had);
+        assert_string_equal(s, cases[i][1]);
+        assert_int_equal(had, i < 4);
+        g_free(s);
+    }
+    char *a = ck_subject_key("RE:  KMS   Host"), *b = ck_subject_key("kms host");
+    assert_string_equal(a, b);
+    g_free(a);
+    g_free(b);
+}
+
+static void subject_convention_gives_fields(void **state)
+{
+    CkSubjectFields f = { 0 };
+    assert_true(ck_subject_parse_convention(SEED_SUBJECT, &f));
+    assert_string_equal(f.case_id, "CAS-03877-J9N4S5");
+    assert_string_equal(f.severity, "普通事件");
+    assert_string_equal(f.vendor, "HP");
+    assert_string_equal(f.title, "中国人寿用户要实现批量部署，批量激活");
+    assert_string_equal(f.stage, "初次响应");
+    ck_subject_fields_clear(&f);
+    assert_false(ck_subject_parse_convention("Re: activation fails", &f));
+    assert_null(f.case_id);
+}
+
+static void thread_keys_are_stable(void **state)
+{
+    char *a = ck_thread_key("root@example.org"), *b = ck_thread_key("root@example.org");
+    char *c = ck_thread_key("other@example.org");
+    assert_string_equal(a, b);
+    assert_string_not_equal(a, c);
+    assert_int_equal(strlen(a), 12);
+    assert_true(g_str_has_prefix(a, "THR-"));
+    g_free(a);
+    g_free(b);
+    g_free(c);
+}
+
+static void closing_phrases_respect_negation(void **state)
+{
+    assert_true(ck_text_closes_case("接下来我会将此事件做一个归档处理。"));
+    assert_true(ck_text_closes_case("問題已解決，本案結案。"));
+    assert_true(ck_text_closes_case("Thanks, we will close the case now."));
+    assert_false(ck_text_closes_case("如果能及时解决问题，我们将考虑关闭案例。"));
+    assert_false(ck_text_closes_case("请暂不结案，问题还在。"));
+    assert_false(ck_text_closes_case("Please do not close the case yet."));
+    assert_false(ck_text_closes_case("激活仍然失败"));
+}
+
+static void customers_are_named(void **state)
+{
+    char *c = ck_customer_in_text("中国人寿用户要实现批量部署，批量激活");
+    assert_string_equal(c, "中国人寿");
+    g_free(c);
+    c = ck_customer_in_text("您好\n客户：华夏银行，设备 200 台");
+    assert_string_equal(c, "华夏银行");
+    g_free(c);
+    assert_null(ck_customer_in_text("激活失败，请协助"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(case_ids_are_found_in_subjects_and_text),
+        cmocka_unit_test(aliases_are_normalised),
+        cmocka_unit_test(reply_prefixes_are_stripped),
+        cmocka_unit_test(subject_convention_gives_fields),
+        cmocka_unit_test(thread_keys_are_stable),
+        cmocka_unit_test(closing_phrases_respect_negation),
+        cmocka_unit_test(customers_are_named),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,531 @@
+/* test-search.c — the query language and search execution: every filter,
+ * malformed queries, Traditional/Simplified folding, phrases, OR, NOT,
+ * prefixes, bound parameters, and a property test: random substrings of
+ * stored bodies searched as phrases return exactly the messages whose body
+ * contains them (after folding). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "store/fts-tokenizer.h"
+#include "store/search.h"
+
+/* The lead's schema, as far as search uses it. */
+static const char SCHEMA[] =
+    "CREATE TABLE cases(id INTEGER PRIMARY KEY, case_key TEXT UNIQUE, title TEXT DEFAULT '',"
+    "  severity TEXT DEFAULT '', vendor TEXT DEFAULT '', stage TEXT DEFAULT '',"
+    "  customer TEXT DEFAULT '', status TEXT DEFAULT 'open', opened INTEGER DEFAULT 0,"
+    "  closed INTEGER DEFAULT 0, subject_norm TEXT DEFAULT '', analysis TEXT);"
+    "CREATE TABLE case_aliases(alias TEXT PRIMARY KEY, case_id INTEGER);"
+    "CREATE TABLE messages(id INTEGER PRIMARY KEY, case_id INTEGER, message_id TEXT UNIQUE,"
+    "  subject TEXT DEFAULT '', from_name TEXT DEFAULT '', from_addr TEXT DEFAULT '',"
+    "  side TEXT DEFAULT '', date INTEGER DEFAULT 0, body TEXT DEFAULT '', quoted TEXT DEFAULT '',"
+    "  signature TEXT DEFAULT '', forwarded TEXT DEFAULT '');"
+    "CREATE TABLE case_causes(case_id INTEGER, cause_id TEXT, score REAL);"
+    "CREATE TABLE case_entities(case_id INTEGER, type TEXT, value TEXT);"
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body, quoted,"
+    "  content='messages', content_rowid='id', tokenize='casekb');"
+    "CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN"
+    "  INSERT INTO messages_fts(rowid, subject, body, quoted)"
+    "  VALUES (new.id, new.subject, new.body || char(10) || new.forwarded, new.quoted); END;";
+
+/* Three cases with five messages. */
+static const char FIXTURE[] =
+    "INSERT INTO cases(id, case_key, vendor, customer, status) VALUES"
+    "  (1, 'CAS-03877-J9N4S5', 'Microsoft', '华为技术', 'open'),"
+    "  (2, 'CAS-04000-ABCDEF', 'HP', 'Acme Corp', 'closed'),"
+    "  (3, 'CAS-05000-XYZ123', 'Microsoft', '腾讯', 'open');"
+    "INSERT INTO case_aliases VALUES ('CMIT:0001828', 3);"
+    "INSERT INTO case_causes VALUES (1, 'activation.kms-unreachable', 0.9),"
+    "  (1, 'activation.key-blocked', 0.4), (2, 'driver.crash', 0.8), (3, 'network.proxy', 0.7);"
+    "INSERT INTO case_entities VALUES (1, 'error_code', '0xC004F074'), (1, 'command', 'slmgr /ato'),"
+    "  (1, 'serial_number', 'SN-12345'), (2, 'error_code', '0x0000007E'),"
+    "  (2, 'command', 'pnputil /delete-driver oem12.inf');"
+    "INSERT INTO messages(id, case_id, message_id, subject, from_name, from_addr, date, body, quoted)"
+    " VALUES"
+    "  (1, 1, 'm1@x', 'Windows 启用失败 0xC004F074', '张三', 'zhangsan@customer.cn', 1614902400,"
+    "   '客户反馈Windows无法启用，错误代码0xC004F074。已经执行 slmgr /ato 但仍然失败。', ''),"
+    "  (2, 1, 'm2@x', 'RE: Windows 啟用失敗', 'Support', 'support@vendor.com', 1614988800,"
+    "   '請檢查KMS伺服器是否可以連線 (port 1688)。Please run slmgr /dlv and send output.',"
+    "   '> 客户反馈Windows无法启用'),"
+    "  (3, 2, 'm3@x', 'Printer driver crash after update', 'John Smith', 'john@acme.com', 1618012800,"
+    "   'After KB5005565 the spooler crashes with 0x0000007E. C++ runtime error too.', ''),"
+    "  (4, 2, 'm4@x', 'RE: Printer driver crash after update', 'Support', 'support@vendor.com',"
+    "   1618185600, 'Please reinstall the driver: pnputil /delete-driver oem12.inf. 打印机驱动需要重新安装。',"
+    "   ''),"
+    "  (5, 3, 'm5@x', 'Outlook 無法連接 Exchange', '李四', 'lisi@tencent.com', 1619827200,"
+    "   'Outlook一直提示需要密码。CMIT:0001828 相关。proxy settings?', '');";
+
+/* Run SQL that must succeed. */
+static void exec_ok(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+}
+
+/* A fresh in-memory database with the schema and the tokenizer. */
+static sqlite3 *open_db(void)
+{
+    sqlite3 *db = NULL;
+    GError *error = NULL;
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    if (!ck_fts_tokenizer_register(db, &error))
+        fail_msg("%s", error->message);
+    exec_ok(db, SCHEMA);
+    return db;
+}
+
+/* cmocka setup: the fixture database in *state. */
+static int setup_fixture(void **state)
+{
+    sqlite3 *db = open_db();
+    exec_ok(db, FIXTURE);
+    *state = db;
+    return 0;
+}
+
+/* cmocka teardown: close the database. */
+static int teardown_db(void **state)
+{
+    sqlite3_close(*state);
+    return 0;
+}
+
+/* Run QUERY and return its results (caller unrefs); fails the test on
+ * any error. */
+static GPtrArray *search(sqlite3 *db, const char *query, gboolean per_message, int limit)
+{
+    GError *error = NULL;
+    CkSearchQuery *q = ck_search_query_parse(query, &error);
+    if (!q)
+        fail_msg("parse %s: %s", query, error->message);
+    CkSearchOptions opts = { .per_message = per_message, .limit = limit };
+    GPtrArray *results = NULL;
+    gboolean ok = ck_search_run(db, q, &opts, &results, &error);
+    ck_search_query_free(q);
+    if (!ok)
+        fail_msg("run %s: %s", query, error->message);
+    return results;
+}
+
+/* g_ptr_array_sort comparator for char * elements. */
+static gint compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The message ids (or case keys when !PER_MESSAGE) QUERY finds, sorted
+ * and joined with spaces.  Caller frees. */
+static char *found(sqlite3 *db, const char *query, gboolean per_message)
+{
+    GPtrArray *results = search(db, query, per_message, 100);
+    GPtrArray *names = g_ptr_array_new();
+    for (guint i = 0; i < results->len; i++) {
+        CkSearchResult *r = results->pdata[i];
+        g_ptr_array_add(names, per_message ? r->message_id : r->case_key);
+    }
+    g_ptr_array_sort(names, compare_strings);
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < names->len; i++)
+        g_string_append_printf(s, "%s%s", i ? " " : "", (const char *)names->pdata[i]);
+    g_ptr_array_unref(names);
+    g_ptr_array_unref(results);
+    return g_string_free(s, FALSE);
+}
+
+/* Assert that QUERY finds exactly EXPECTED messages (sorted ids). */
+static void assert_messages(sqlite3 *db, const char *query, const char *expected)
+{
+    char *got = found(db, query, TRUE);
+    if (strcmp(got, expected) != 0)
+        fail_msg("query %s\n  found    [%s]\n  expected [%s]", query, got, expected);
+    g_free(got);
+}
+
+/* Assert that QUERY finds exactly EXPECTED cases (sorted keys). */
+static void assert_cases(sqlite3 *db, const char *query, const char *expected)
+{
+    char *got = found(db, query, FALSE);
+    if (strcmp(got, expected) != 0)
+        fail_msg("query %s\n  found    [%s]\n  expected [%s]", query, got, expected);
+    g_free(got);
+}
+
+/* Words across Chinese and English with implicit AND; Traditional and
+ * Simplified fold together. */
+static void test_words_and_folding(void **state)
+{
+    sqlite3 *db = *state;
+    assert_messages(db, "启用 0xC004F074", "m1@x");
+    assert_messages(db, "啟用", "m1@x m2@x");
+    assert_messages(db, "无法连接", "m5@x");
+    assert_messages(db, "ＳＬＭＧＲ", "m1@x m2@x");
+    assert_messages(db, "C004F074", "m1@x");
+    assert_messages(db, "CAS-03877-J9N4S5", "");
+    assert_messages(db, "CMIT:0001828", "m5@x");
+    assert_messages(db, "0001828", "m5@x");
+    assert_messages(db, "C++", "m3@x");
+}
+
+/* Exact phrases, including ones that cut words. */
+static void test_phrases(void **state)
+{
+    sqlite3 *db = *state;
+    assert_messages(db, "\"slmgr /ato\"", "m1@x");
+    assert_messages(db, "\"slmgr /\"", "m1@x m2@x");
+    assert_messages(db, "\"pooler cras\"", "m3@x");
+    assert_messages(db, "\"ctivat\"", "");
+    assert_messages(db, "\"無法啟用\"", "m1@x m2@x");
+    assert_messages(db, "\"无法启用，\"", "m1@x");
+    assert_messages(db, "\"port 1688)\"", "m2@x");
+    assert_messages(db, "\"say \\\"hi\\\"\"", "");
+    assert_messages(db, "body:\"无法启用\"", "m1@x");
+    assert_messages(db, "quoted:\"无法启用\"", "m2@x");
+}
+
+/* OR, NOT / -term and prefix*. */
+static void test_or_not_prefix(void **state)
+{
+    sqlite3 *db = *state;
+    assert_cases(db, "打印机 OR outlook", "CAS-04000-ABCDEF CAS-05000-XYZ123");
+    assert_messages(db, "windows -kms", "m1@x");
+    assert_messages(db, "windows NOT kms", "m1@x");
+    assert_messages(db, "-windows -driver", "m5@x");
+    assert_messages(db, "spool*", "m3@x");
+    assert_messages(db, "spool", "");
+    assert_messages(db, "reinst* OR 密码", "m4@x m5@x");
+    assert_messages(db, "-\"slmgr /\" microsoft*", "");
+    assert_messages(db, "please -\"slmgr /\"", "m4@x");
+}
+
+/* Every filter. */
+static void test_filters(void **state)
+{
+    sqlite3 *db = *state;
+    assert_messages(db, "case:cas-04000-abcdef", "m3@x m4@x");
+    assert_messages(db, "case:CMIT:0001828", "m5@x");
+    assert_messages(db, "from:zhangsan", "m1@x");
+    assert_messages(db, "from:張三", "m1@x");
+    assert_messages(db, "from:\"John Smith\"", "m3@x");
+    assert_messages(db, "subject:printer", "m3@x m4@x");
+    assert_messages(db, "subject:\"启用失败\"", "m1@x m2@x");
+    assert_cases(db, "cause:activation.kms-unreachable", "CAS-03877-J9N4S5");
+    assert_cases(db, "cause:activation*", "CAS-03877-J9N4S5");
+    assert_cases(db, "cause:activation", "");
+    assert_cases(db, "status:closed", "CAS-04000-ABCDEF");
+    assert_cases(db, "vendor:microsoft", "CAS-03877-J9N4S5 CAS-05000-XYZ123");
+    assert_cases(db, "customer:華為", "CAS-03877-J9N4S5");
+    assert_cases(db, "code:C004F074", "CAS-03877-J9N4S5");
+    assert_cases(db, "code:0x0000007e", "CAS-04000-ABCDEF");
+    assert_cases(db, "cmd:slmgr", "CAS-03877-J9N4S5");
+    assert_cases(db, "cmd:\"/delete-driver\"", "CAS-04000-ABCDEF");
+    assert_cases(db, "sn:sn-12345", "CAS-03877-J9N4S5");
+    assert_messages(db, "after:2021-04-01", "m3@x m4@x m5@x");
+    assert_messages(db, "before:2021-03-06", "m1@x");
+    assert_messages(db, "date:2021-03..2021-04", "m1@x m2@x m3@x m4@x");
+    assert_messages(db, "date:2021-04-12", "m4@x");
+    assert_messages(db, "date:..2021-03", "m1@x m2@x");
+    assert_messages(db, "date:2021-05..", "m5@x");
+    assert_messages(db, "date:2021", "m1@x m2@x m3@x m4@x m5@x");
+    assert_messages(db, "windows -from:support date:2021-03", "m1@x");
+    assert_messages(db, "status:open OR code:0x0000007E -outlook", "m1@x m2@x m3@x m4@x");
+}
+
+/* Assert that QUERY fails to parse with exactly MESSAGE. */
+static void assert_parse_error(const char *query, const char *message)
+{
+    GError *error = NULL;
+    CkSearchQuery *q = ck_search_query_parse(query, &error);
+    if (q)
+        fail_msg("query %s parsed", query);
+    assert_true(g_error_matches(error, CK_SEARCH_ERROR, CK_SEARCH_ERROR_QUERY));
+    if (strcmp(error->message, message) != 0)
+        fail_msg("query %s\n  error    %s\n  expected %s", query, error->message, message);
+    g_error_free(error);
+}
+
+/* Malformed queries name the problem and the character position. */
+static void test_malformed(void **state)
+{
+    assert_parse_error("error \"code", "query: unclosed quote at position 7");
+    assert_parse_error("启用 \"失败", "query: unclosed quote at position 4");
+    assert_parse_error("a \"\" b", "query: empty phrase at position 3");
+    assert_parse_error("from:", "query: from: needs a value at position 1");
+    assert_parse_error("x date:2021-13",
+                       "query: bad date \"2021-13\" (use YYYY, YYYY-MM or YYYY-MM-DD) at position 8");
+    assert_parse_error("after:yesterday",
+                       "query: bad date \"yesterday\" (use YYYY, YYYY-MM or YYYY-MM-DD) at position 7");
+    assert_parse_error("date:2021-02-30",
+                       "query: bad date \"2021-02-30\" (use YYYY, YYYY-MM or YYYY-MM-DD) at position 6");
+    assert_parse_error("date:2021-04..2021-03",
+                       "query: date range \"2021-04..2021-03\" ends before it starts at position 6");
+    assert_parse_error("date:..", "query: date range \"..\" needs at least one date at position 6");
+    assert_parse_error("a OR", "query: OR needs a term after it at position 3");
+    assert_parse_error("OR a", "query: OR needs a term before it at position 1");
+    assert_parse_error("a OR OR b", "query: OR needs a term before it at position 6");
+    assert_parse_error("a NOT", "query: NOT needs a term after it at position 3");
+    assert_parse_error("a *", "query: '*' needs letters or digits before it at position 3");
+    assert_parse_error("   ", "query: empty query at position 4");
+    assert_parse_error("", "query: empty query at position 1");
+}
+
+/* User text reaches SQL only as bound parameters. */
+static void test_injection(void **state)
+{
+    sqlite3 *db = *state;
+    assert_messages(db, "'); DROP TABLE messages; --", "");
+    assert_messages(db, "\"'); DROP TABLE messages; --\"", "");
+    assert_messages(db, "from:\"x' OR 1=1 --\"", "");
+    assert_messages(db, "\"\\\" OR \\\"\" windows", "");
+    assert_parse_error("windows\" OR body:x", "query: unclosed quote at position 8");
+    sqlite3_stmt *stmt = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM messages", -1, &stmt, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(stmt, 0), 5);
+    sqlite3_finalize(stmt);
+}
+
+/* Rows: per case by default, fields filled, snippets marked, ranking by
+ * column weight, limit and offset. */
+static void test_result_rows(void **state)
+{
+    sqlite3 *db = *state;
+    assert_cases(db, "windows", "CAS-03877-J9N4S5");
+    GError *error = NULL;
+    CkSearchQuery *q = ck_search_query_parse("启用", &error);
+    assert_non_null(q);
+    CkSearchOptions opts = { .per_message = TRUE, .mark_open = "<b>", .mark_close = "</b>" };
+    GPtrArray *results = NULL;
+    assert_true(ck_search_run(db, q, &opts, &results, &error));
+    ck_search_query_free(q);
+    assert_int_equal(results->len, 2);
+    CkSearchResult *best = results->pdata[0];
+    assert_string_equal(best->message_id, "m1@x");
+    assert_true(best->score > 0);
+    assert_string_equal(best->case_key, "CAS-03877-J9N4S5");
+    assert_int_equal(best->case_rowid, 1);
+    assert_non_null(strstr(best->snippet, "<b>启用</b>"));
+    assert_int_equal(best->causes->len, 2);
+    assert_string_equal(best->causes->pdata[0], "activation.kms-unreachable");
+    g_ptr_array_unref(results);
+
+    results = search(db, "\"Please\"", TRUE, 1);
+    assert_int_equal(results->len, 1);
+    CkSearchResult *r = results->pdata[0];
+    assert_non_null(strstr(r->snippet, "[Please]"));
+    assert_string_equal(r->from, "Support <support@vendor.com>");
+    g_ptr_array_unref(results);
+
+    results = search(db, "printer", TRUE, 10);
+    assert_int_equal(results->len, 2);
+    g_ptr_array_unref(results);
+    results = search(db, "driver", TRUE, 10);   /* subject and body beat subject alone */
+    assert_string_equal(((CkSearchResult *)results->pdata[0])->message_id, "m4@x");
+    g_ptr_array_unref(results);
+
+    GPtrArray *all = search(db, "date:2021", TRUE, 10);
+    assert_int_equal(all->len, 5);
+    assert_string_equal(((CkSearchResult *)all->pdata[0])->message_id, "m5@x");   /* newest first */
+    g_ptr_array_unref(all);
+    q = ck_search_query_parse("date:2021", &error);
+    CkSearchOptions page = { .per_message = TRUE, .limit = 2, .offset = 3 };
+    assert_true(ck_search_run(db, q, &page, &results, &error));
+    ck_search_query_free(q);
+    assert_int_equal(results->len, 2);
+    assert_string_equal(((CkSearchResult *)results->pdata[0])->message_id, "m2@x");
+    g_ptr_array_unref(results);
+}
+
+/* ---- property test ---- */
+
+static const char *const CHINESE[] = {
+    "客户反馈", "无法启用", "错误代码", "请检查", "服务器", "网络连接", "已经重启", "打印机驱动",
+    "许可证", "激活失败", "数据库", "备份", "升级后", "蓝屏", "日志文件", "磁盘空间不足", "无法",
+    "無法啟用", "錯誤代碼", "請檢查", "伺服器", "網路連線", "資料庫", "備份", "升級後", "藍屏",
+    "磁碟空間不足", "啟用", "问题", "問題", "已解决", "謝謝", "麻烦", "远程协助", "系统",
+};
+static const char *const ENGLISH[] = {
+    "activation", "failed", "server", "license", "printer", "driver", "reinstall", "update",
+    "Windows", "Outlook", "please", "check", "the", "log", "error", "network", "timeout",
+    "restart", "KMS", "spooler", "crash", "database", "backup", "Activated", "reactivation",
+    "a", "an", "is", "it", "service", "services", "Service", "run", "running",
+};
+static const char *const CODES[] = {
+    "0xC004F074", "0x80070005", "0x0000007E", "CAS-03877-J9N4S5", "CMIT:0001828", "KB5005565",
+    "port 1688", "slmgr /ato", "ＳＬＭＧＲ", "０ｘＣ００４", "Ｗｉｎｄｏｗｓ", "v2.3.1",
+    "C:\\Windows\\System32", "user@example.com", "C++", "\"quoted\"", "e.g.", "50%", "#42",
+};
+static const char *const SEPARATORS[] = {
+    " ", " ", " ", "", "", "，", "。", ", ", ". ", "! ", "? ", "\n", "：", "（", "）", "-", "/", "\n\n",
+};
+
+/* Pick a random element of an array of strings. */
+#define PICK(rng, array) ((array)[g_rand_int_range((rng), 0, (gint32)G_N_ELEMENTS(array))])
+
+/* A random support-mail body of 8-40 pieces from the lists above. */
+static char *random_body(GRand *rng)
+{
+    GString *body = g_string_new(NULL);
+    int pieces = g_rand_int_range(rng, 8, 41);
+    for (int i = 0; i < pieces; i++) {
+        int kind = g_rand_int_range(rng, 0, 10);
+        const char *piece = kind < 4 ? PICK(rng, CHINESE) : kind < 8 ? PICK(rng, ENGLISH) : PICK(rng, CODES);
+        g_string_append(body, piece);
+        g_string_append(body, PICK(rng, SEPARATORS));
+    }
+    return g_string_free(body, FALSE);
+}
+
+/* A random substring of 1-8 characters of one of BODIES.  Caller frees. */
+static char *random_substring(GRand *rng, GPtrArray *bodies)
+{
+    const char *body = bodies->pdata[g_rand_int_range(rng, 0, (gint32)bodies->len)];
+    glong n = g_utf8_strlen(body, -1);
+    glong start = g_rand_int_range(rng, 0, (gint32)n);
+    glong len = MIN(g_rand_int_range(rng, 1, 9), n - start);
+    const char *from = g_utf8_offset_to_pointer(body, start);
+    const char *to = g_utf8_offset_to_pointer(from, len);
+    return g_strndup(from, (gsize)(to - from));
+}
+
+/* SUB as a body:"…" query (quotes and backslashes escaped).  Caller frees. */
+static char *phrase_query(const char *sub)
+{
+    GString *q = g_string_new("body:\"");
+    for (const char *p = sub; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_c(q, '\\');
+        g_string_append_c(q, *p);
+    }
+    g_string_append_c(q, '"');
+    return g_string_free(q, FALSE);
+}
+
+/* What the property test covered. */
+typedef struct {
+    int han_only, latin_only, mixed, other, with_hits, hits;
+} Coverage;
+
+/* Count SUB in COVERAGE by the classes of characters it holds. */
+static void count_kind(Coverage *coverage, const char *sub)
+{
+    gboolean han = FALSE, latin = FALSE;
+    GArray *chars = ck_fts_fold_chars(sub, -1);
+    for (guint i = 0; i < chars->len; i++) {
+        CkFtsClass cls = ck_fts_char_class(g_array_index(chars, CkFoldedChar, i).ch);
+        han |= cls == CK_FTS_CLASS_CJK;
+        latin |= cls == CK_FTS_CLASS_WORD;
+    }
+    g_array_unref(chars);
+    if (han && latin)
+        coverage->mixed++;
+    else if (han)
+        coverage->han_only++;
+    else if (latin)
+        coverage->latin_only++;
+    else
+        coverage->other++;
+}
+
+/* Assert that searching SUB as a body phrase returns exactly the messages
+ * (row id i + 1 for FOLDED[i]) whose folded body contains fold(SUB). */
+static void check_substring(sqlite3 *db, GPtrArray *folded, const char *sub, Coverage *coverage)
+{
+    count_kind(coverage, sub);
+    char *needle = ck_fts_fold(sub);
+    GHashTable *expected = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < folded->len; i++)
+        if (strstr(folded->pdata[i], needle))
+            g_hash_table_add(expected, GINT_TO_POINTER(i + 1));
+    char *query = phrase_query(sub);
+    GPtrArray *results = search(db, query, TRUE, 10000);
+    gboolean exact = results->len == g_hash_table_size(expected);
+    for (guint i = 0; i < results->len && exact; i++)
+        exact = g_hash_table_contains(expected,
+                                      GINT_TO_POINTER(((CkSearchResult *)results->pdata[i])->message_rowid));
+    if (!exact)
+        fail_msg("phrase %s: %u found, %u expected", query, results->len, g_hash_table_size(expected));
+    coverage->with_hits += results->len > 0;
+    coverage->hits += (int)results->len;
+    g_ptr_array_unref(results);
+    g_free(query);
+    g_hash_table_unref(expected);
+    g_free(needle);
+}
+
+/* Insert BODIES as messages 1..n of one case. */
+static void insert_bodies(sqlite3 *db, GPtrArray *bodies)
+{
+    sqlite3_stmt *stmt = NULL;
+    exec_ok(db, "INSERT INTO cases(id, case_key) VALUES (1, 'CAS-1'); BEGIN");
+    assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO messages(id, case_id, message_id, subject, body,"
+                                            " quoted, date) VALUES (?1, 1, ?2, 'subject', ?3, 'quoted', ?1)",
+                                        -1, &stmt, NULL),
+                     SQLITE_OK);
+    for (guint i = 0; i < bodies->len; i++) {
+        char *mid = g_strdup_printf("p%u@x", i + 1);
+        sqlite3_bind_int64(stmt, 1, i + 1);
+        sqlite3_bind_text(stmt, 2, mid, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(stmt, 3, bodies->pdata[i], -1, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(stmt), SQLITE_DONE);
+        sqlite3_reset(stmt);
+        g_free(mid);
+    }
+    sqlite3_finalize(stmt);
+    exec_ok(db, "COMMIT");
+}
+
+/* ≥ 500 random substrings (fixed seed) of 200 generated bodies: recall
+ * and precision must both be 100%. */
+static void test_property_substrings(void **state)
+{
+    sqlite3 *db = open_db();
+    GRand *rng = g_rand_new_with_seed(20210309);
+    GPtrArray *bodies = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *folded = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; i < 200; i++) {
+        g_ptr_array_add(bodies, random_body(rng));
+        g_ptr_array_add(folded, ck_fts_fold(bodies->pdata[i]));
+    }
+    insert_bodies(db, bodies);
+    Coverage coverage = { 0 };
+    gint64 t0 = g_get_monotonic_time();
+    for (int i = 0; i < 600; i++) {
+        char *sub = random_substring(rng, bodies);
+        check_substring(db, folded, sub, &coverage);
+        g_free(sub);
+    }
+    static const char *const fixed[] = { "ctivat", "Service", "ＳＬＭ", "啟用", "启", "c004f0",
+                                         "\"", "\\", " ", "\n", "-0387", "ＧＲ，錯誤", "0xc" };
+    for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++)
+        check_substring(db, folded, fixed[i], &coverage);
+    print_message("property: %zu phrases (%d Han, %d Latin, %d mixed, %d other), all exact;"
+                  " %d had hits (%d rows); %.1f ms per query\n", 600 + G_N_ELEMENTS(fixed),
+                  coverage.han_only, coverage.latin_only, coverage.mixed, coverage.other,
+                  coverage.with_hits, coverage.hits,
+                  (double)(g_get_monotonic_time() - t0) / 1000.0 / (600 + G_N_ELEMENTS(fixed)));
+    g_ptr_array_unref(folded);
+    g_ptr_array_unref(bodies);
+    g_rand_free(rng);
+    sqlite3_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_words_and_folding, setup_fixture, teardown_db),
+        cmocka_unit_test_setup_teardown(test_phrases, setup_fixture, teardown_db),
+        cmocka_unit_test_setup_teardown(test_or_not_prefix, setup_fixture, teardown_db),
+        cmocka_unit_test_setup_teardown(test_filters, setup_fixture, teardown_db),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test_setup_teardown(test_injection, setup_fixture, teardown_db),
+        cmocka_unit_test_setup_teardown(test_result_rows, setup_fixture, teardown_db),
+        cmocka_unit_test(test_property_substrings),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
