@@ -21,6 +21,7 @@ static const struct {
     { "ingest", casekb_cmd_ingest, CK_STORE_WRITE, "read mail archives into the case database" },
     { "cases", casekb_cmd_cases, CK_STORE_READ, "list the cases" },
     { "show", casekb_cmd_show, CK_STORE_READ, "show one case (by case ID, alias or Message-ID)" },
+    { "search", casekb_cmd_search, CK_STORE_READ, "search past cases and fixes, in Chinese and English" },
 };
 
 /* The usage text listing every command. */

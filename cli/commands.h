@@ -56,5 +56,6 @@ gint64 ck_cli_resolve_case(CkContext *ctx, const char *id, int *exit_code);
 int casekb_cmd_ingest(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_cases(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_show(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_search(CkContext *ctx, int argc, char **argv);
 
 #endif

@@ -714,7 +714,7 @@ static void parse_rfc822(ParseCtx *ctx, const char *data, gsize len)
     guint dropped = 0;
     GByteArray *repaired = message ? NULL : drop_damaged_header_lines(data, len, &dropped);
     if (repaired && dropped > 0) {
-        ctx_warn(ctx, "%u damaged header lines dropped", dropped);
+        ctx_warn(ctx, "dropped %u damaged header line(s)", dropped);
         message = construct_message((const char *) repaired->data, repaired->len, options);
     }
     if (repaired)

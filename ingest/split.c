@@ -447,8 +447,8 @@ static gboolean is_forward_marker(const char *s)
         gsize name_len = strlen(name);
         if (forward_names[i].needs_rule && rules < 4)
             continue;
-        if (forward_names[i].prefix ? len >= name_len && starts_with_ci(inner, name)
-                                    : len == name_len && starts_with_ci(inner, name))
+        gboolean length_fits = forward_names[i].prefix ? len >= name_len : len == name_len;
+        if (length_fits && starts_with_ci(inner, name))
             return TRUE;
     }
     return FALSE;
@@ -944,7 +944,9 @@ static gboolean has_text_before(const BodySeq *seq, gsize k)
 
 /* A closing formula ("此致 / 敬礼", "Best regards,") followed up to S by a
  * person's name or contact line, then only name, title, contact or date
- * lines.  When nothing would be left of the new text, the closing stays in
+ * lines.  Closings on the lines just above join it ("此致" over "敬礼");
+ * one further up, past a blank line ("Thanks." … "Best regards"), is new
+ * text.  When nothing would be left of the new text, the closing stays in
  * it and only what follows moves. */
 static gsize sig_closing(const BodySeq *seq, gsize s)
 {
@@ -954,12 +956,18 @@ static gsize sig_closing(const BodySeq *seq, gsize s)
         Line *line = seq->at[k];
         if (line->kind == LINE_BLANK)
             continue;
+        if (has_feature(line, F_CLOSING) && closing >= 0) {
+            if (k + 1 != (gsize)closing)
+                break;
+            closing = (gssize)k;
+            continue;
+        }
         if (has_feature(line, F_CLOSING)) {
             if (first_after >= 0 && has_feature(seq->at[first_after], F_PERSON | F_STRONG))
                 closing = (gssize)k;
             continue;
         }
-        if (++after > CLOSING_AFTER_MAX
+        if (closing >= 0 || ++after > CLOSING_AFTER_MAX
             || !(has_feature(line, F_NAME | F_STRONG | F_TITLE | F_DATE_LINE)
                  || line->kind == LINE_RULE))
             break;
@@ -1014,17 +1022,30 @@ static void split_signature(Doc *doc)
     g_free(seq.at);
 }
 
-/* TRUE when the new text is a short note ("FYI, see below") or empty. */
-static gboolean body_is_short_note(const Doc *doc)
+/* Count the non-blank new-text lines of DOC and their bytes. */
+static void measure_body(const Doc *doc, gsize *lines, gsize *bytes)
 {
-    gsize lines = 0, bytes = 0;
+    *lines = *bytes = 0;
     for (gsize i = 0; i < doc->n; i++) {
         if (doc->lines[i].part != PART_BODY || doc->lines[i].kind == LINE_BLANK)
             continue;
-        lines++;
-        bytes += doc->lines[i].raw_len;
+        (*lines)++;
+        *bytes += doc->lines[i].raw_len;
     }
-    return lines <= FORWARD_NOTE_LINES && bytes <= FORWARD_NOTE_BYTES;
+}
+
+/* TRUE when the tail starting with TAIL_MARK is a forwarded message: after
+ * a forward marker when the new text is a short note ("FYI, see below") or
+ * empty; after a header block or separator when there is no new text at
+ * all (an Outlook forward looks like a reply; a reply with no text is
+ * rarer than a forward with no note). */
+static gboolean tail_is_forwarded(const Doc *doc, MarkKind tail_mark)
+{
+    gsize lines, bytes;
+    measure_body(doc, &lines, &bytes);
+    if (tail_mark == MARK_FORWARD)
+        return lines <= FORWARD_NOTE_LINES && bytes <= FORWARD_NOTE_BYTES;
+    return (tail_mark == MARK_HEADERS || tail_mark == MARK_SEPARATOR) && lines == 0;
 }
 
 /* ---- output ---------------------------------------------------------- */
@@ -1120,7 +1141,7 @@ void ck_split_text(const char *text, CkSplit *out)
     MarkKind tail_mark;
     gsize tail = assign_parts(&doc, &tail_mark);
     split_signature(&doc);
-    if (tail_mark == MARK_FORWARD && body_is_short_note(&doc))
+    if (tail_is_forwarded(&doc, tail_mark))
         for (gsize i = tail; i < doc.n; i++)
             doc.lines[i].part = PART_FORWARDED;
     build_output(&doc, out);

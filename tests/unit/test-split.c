@@ -502,6 +502,27 @@ static void test_forward_after_long_text(void **state)
     ck_split_clear(&s);
 }
 
+/* An Outlook header block or separator with no new text above it is a
+ * forward without a note: forwarded, not quoted. */
+static void test_outlook_forward_without_note(void **state)
+{
+    (void) state;
+    const char *forward = "________________________________\n"
+                          "发件人: 张敏 <zhangmin@example.cn>\n"
+                          "发送时间: 2021年3月9日 17:45\n"
+                          "收件人: 技术支持 <support@example.com>\n"
+                          "主题: 蓝屏\n"
+                          "\n"
+                          "开机蓝屏，代码 0x0000007B。";
+    char *text = g_strdup_printf("\n\n%s\n", forward);
+    expect_split(text, "", "", "", forward);
+    g_free(text);
+    expect_split("-----Original Message-----\nFrom: a@example.com\nold text\n",
+                 "", "", "", "-----Original Message-----\nFrom: a@example.com\nold text");
+    /* `>` quotes with no new text stay quoted. */
+    expect_split("> old text\n", "", "> old text", "", "");
+}
+
 /* ---- signatures ------------------------------------------------------ */
 
 /* "-- " alone on a line starts the signature. */
@@ -596,6 +617,8 @@ static void test_sig_closings(void **state)
                  "Please send the dump.", "",
                  "Best regards,\nLi Wei\nSupport Engineer, Example Co., Ltd.\nTel: +86 10 8888 6666", "");
     expect_split("日志已收到。\n顺祝商祺\n石冠男 Guannan\n", "日志已收到。", "", "顺祝商祺\n石冠男 Guannan", "");
+    expect_split("Hi Wei,\n\nThanks.\n\n\nBest Regards\nYehai Wen\n",
+                 "Hi Wei,\n\nThanks.", "", "Best Regards\nYehai Wen", "");
     expect_reply("请查收附件。\n谢谢！\n", "请查收附件。\n谢谢！", "");
     expect_reply("Thanks, that worked.\nBest regards\n", "Thanks, that worked.\nBest regards", "");
 }
@@ -903,6 +926,7 @@ int main(void)
         cmocka_unit_test(test_mbox_from_escape),
         cmocka_unit_test(test_forward_markers),
         cmocka_unit_test(test_forward_after_long_text),
+        cmocka_unit_test(test_outlook_forward_without_note),
         cmocka_unit_test(test_sig_dashdash),
         cmocka_unit_test(test_sig_rule_contact_block),
         cmocka_unit_test(test_rule_before_text_is_text),
