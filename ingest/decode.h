@@ -38,10 +38,14 @@ char *ck_decode_bytes_full(const char *data, gssize len, const char *charset,
 char *ck_decode_header(const char *raw, const char *fallback, guint *n_replaced);
 
 /* Turn UTF-8 HTML into readable text with libxml2's HTML parser: style and
- * script dropped, paragraphs, <br> and list items kept as lines, entities
- * decoded.  Quote containers (blockquote, div.gmail_quote,
- * #OLK_SRC_BODY_SECTION, ...) go to *quoted_out when it is non-NULL
- * (caller frees), otherwise they are kept inline. */
+ * script dropped, paragraphs, <br> and list items kept as lines (numbered
+ * lists keep "1. "), table rows as lines with cells tab-separated, entities
+ * decoded, blank-line runs cut to one.  Quote containers (top-level
+ * blockquote, div.gmail_quote, #OLK_SRC_BODY_SECTION, ...) and an Outlook
+ * reply header (div#divRplyFwdMsg, the border-top div or <hr> before a
+ * "From:"/"发件人" block) with everything after it go to *quoted_out when
+ * QUOTED_OUT is non-NULL (set to "" when none; caller frees), otherwise
+ * they are kept inline. */
 char *ck_html_to_text(const char *html, gssize len, char **quoted_out);
 
 #endif

@@ -466,9 +466,10 @@ static GByteArray *stream_bytes(GMimeStream *stream)
 }
 
 /* Warn about transfer-encoding damage of PART (named WHAT): an empty
- * Content-Transfer-Encoding header, base64 that stops mid-quantum. */
-static void check_transfer_damage(ParseCtx *ctx, GMimePart *part, GMimeDataWrapper *wrapper,
-                                  const char *what)
+ * Content-Transfer-Encoding header, base64 that stops mid-quantum.
+ * Returns TRUE when the content was cut off. */
+static gboolean check_transfer_damage(ParseCtx *ctx, GMimePart *part, GMimeDataWrapper *wrapper,
+                                      const char *what)
 {
     const char *cte = g_mime_object_get_header(GMIME_OBJECT(part), "Content-Transfer-Encoding");
     if (cte) {
@@ -478,21 +479,26 @@ static void check_transfer_damage(ParseCtx *ctx, GMimePart *part, GMimeDataWrapp
         g_free(value);
     }
     if (g_mime_part_get_content_encoding(part) != GMIME_CONTENT_ENCODING_BASE64)
-        return;
+        return FALSE;
     GMimeStream *encoded = g_mime_data_wrapper_get_stream(wrapper);
     GByteArray *bytes = encoded ? stream_bytes(encoded) : NULL;
-    if (bytes && base64_cut_off(bytes))
+    gboolean cut = bytes && base64_cut_off(bytes);
+    if (cut)
         ctx_warn(ctx, "base64 cut off in %s part", what);
     if (bytes)
         g_byte_array_unref(bytes);
+    return cut;
 }
 
 /* The content of PART with its transfer encoding undone (new array, caller
- * unrefs; empty when the part has no content).  WHAT names it in warnings. */
-static GByteArray *part_content_bytes(ParseCtx *ctx, GMimePart *part, const char *what)
+ * unrefs; empty when the part has no content).  WHAT names it in warnings;
+ * *cut_off says whether the encoded content was cut off. */
+static GByteArray *part_content_bytes(ParseCtx *ctx, GMimePart *part, const char *what,
+                                      gboolean *cut_off)
 {
     GMimeDataWrapper *wrapper = g_mime_part_get_content(part);
     GByteArray *bytes = g_byte_array_new();
+    *cut_off = FALSE;
     if (!wrapper)
         return bytes;
     GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(bytes);
@@ -500,8 +506,24 @@ static GByteArray *part_content_bytes(ParseCtx *ctx, GMimePart *part, const char
     if (g_mime_data_wrapper_write_to_stream(wrapper, mem) < 0)
         ctx_warn(ctx, "could not read the content of the %s part", what);
     g_object_unref(mem);
-    check_transfer_damage(ctx, part, wrapper, what);
+    *cut_off = check_transfer_damage(ctx, part, wrapper, what);
     return bytes;
+}
+
+/* Drop the U+FFFD that end TEXT (in place): in a part that was cut off
+ * they stand for the half character at the cut, which is lost, not
+ * unreadable.  Returns how many were dropped. */
+static guint drop_trailing_replacements(char *text)
+{
+    static const char REPLACEMENT[] = "\xEF\xBF\xBD";
+    guint dropped = 0;
+    gsize len = strlen(text);
+    while (len >= 3 && memcmp(text + len - 3, REPLACEMENT, 3) == 0) {
+        len -= 3;
+        text[len] = '\0';
+        dropped++;
+    }
+    return dropped;
 }
 
 /* The text of PART decoded to UTF-8 by its charset label (HTML left as
@@ -511,12 +533,23 @@ static char *part_text(ParseCtx *ctx, GMimePart *part)
     GMimeObject *obj = GMIME_OBJECT(part);
     GMimeContentType *type = g_mime_object_get_content_type(obj);
     char *what = type ? g_mime_content_type_get_mime_type(type) : g_strdup("text/plain");
-    GByteArray *bytes = part_content_bytes(ctx, part, what);
+    gboolean cut_off = FALSE;
+    GByteArray *bytes = part_content_bytes(ctx, part, what, &cut_off);
     const char *charset = g_mime_object_get_content_type_parameter(obj, "charset");
     guint replaced = 0;
     const char *used = NULL;
     char *text = ck_decode_bytes_full((const char *) bytes->data, bytes->len, charset,
                                       ctx->fallback, &replaced, &used);
+    if (cut_off) {
+        guint dropped = drop_trailing_replacements(text);
+        if (dropped) {
+            /* the decoder counts bytes, not characters: recount what is left */
+            replaced = 0;
+            for (const char *p = strstr(text, "\xEF\xBF\xBD"); p; p = strstr(p + 3, "\xEF\xBF\xBD"))
+                replaced++;
+            ctx_warn(ctx, "incomplete character at the cut dropped in %s part", what);
+        }
+    }
     if (replaced > 0) {
         char *charset_name = g_ascii_strdown(used ? used : "utf-8", -1);
         ctx_warn(ctx, "%u bytes not valid %s replaced in %s part", replaced, charset_name, what);

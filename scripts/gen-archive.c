@@ -219,6 +219,9 @@ static gboolean chance(Gen *g, guint percent)
     return pick(g, 100) < percent;
 }
 
+/* Pick a random element of a fixed-size array. */
+#define PICK(g, arr) ((arr)[pick((g), G_N_ELEMENTS(arr))])
+
 /* Pick a random string from a NULL-terminated list. */
 static const char *pick_line(Gen *g, const char *const *list)
 {
@@ -314,23 +317,23 @@ static char *compose(Gen *g, const Thread *t, guint i, gboolean team)
     gboolean last = i + 1 == t->n_msgs;
     greeting(s, t, team);
     if (last && t->closed) {
-        line(s, t->en ? pick_line(g, closing_en) : pick_line(g, closing_zh), t);
+        line(s, t->en ? PICK(g, closing_en) : PICK(g, closing_zh), t);
         line(s, t->en ? "Summary:" : "案例总结：", t);
         line(s, t->en ? pick_line(g, c->cause_en) : pick_line(g, c->cause_zh), t);
         line(s, t->en ? pick_line(g, c->fix_en) : pick_line(g, c->fix_zh), t);
     } else if (i == 0) {
-        line(s, t->en ? pick_line(g, team_open_en) : pick_line(g, team_open_zh), t);
+        line(s, t->en ? PICK(g, team_open_en) : PICK(g, team_open_zh), t);
         line(s, t->en ? "Problem definition:" : "问题定义:", t);
         line(s, t->en ? pick_line(g, c->symptom_en) : pick_line(g, c->symptom_zh), t);
         line(s, t->en ? "Could you please send:" : "请协助提供：", t);
         line(s, t->en ? pick_line(g, c->ask_en) : pick_line(g, c->ask_zh), t);
     } else if (!team) {
-        line(s, t->en ? pick_line(g, cust_open_en) : pick_line(g, cust_open_zh), t);
+        line(s, t->en ? PICK(g, cust_open_en) : PICK(g, cust_open_zh), t);
         line(s, t->en ? pick_line(g, c->symptom_en) : pick_line(g, c->symptom_zh), t);
         if (i > 2)
-            line(s, t->en ? pick_line(g, feedback_en) : pick_line(g, feedback_zh), t);
+            line(s, t->en ? PICK(g, feedback_en) : PICK(g, feedback_zh), t);
     } else {
-        line(s, t->en ? pick_line(g, analysis_open_en) : pick_line(g, analysis_open_zh), t);
+        line(s, t->en ? PICK(g, analysis_open_en) : PICK(g, analysis_open_zh), t);
         line(s, t->en ? pick_line(g, c->cause_en) : pick_line(g, c->cause_zh), t);
         line(s, t->en ? "Steps:" : "处理步骤：", t);
         for (const char *const *f = t->en ? c->fix_en : c->fix_zh; *f; f++)
@@ -541,7 +544,7 @@ static void append_html_text(GString *out, const char *text)
 
 /* Build an HTML-only body: <style>, the new text, signature, and the
  * previous message in a <blockquote>. */
-static char *html_body(const char *text, const char *sig, const char *quote_head, const char *quoted)
+static char *html_body(const char *text, const char *sig, const char *head, const char *quoted)
 {
     GString *h = g_string_new("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\n"
                               "<style><!--\np.MsoNormal {margin:0cm; font-size:10.5pt; font-family:\"微软雅黑\",sans-serif;}\n"
@@ -551,7 +554,7 @@ static char *html_body(const char *text, const char *sig, const char *quote_head
     append_html_text(h, sig);
     g_string_append(h, "</div></div>\n");
     if (quoted) {
-        char *esc = g_markup_escape_text(quote_head, -1);
+        char *esc = g_markup_escape_text(head, -1);
         g_string_append_printf(h, "<div class=\"gmail_quote\"><div>%s</div>\n<blockquote style=\"margin:0 0 0 .8ex;border-left:1px #ccc solid;padding-left:1ex\">\n", esc);
         append_html_text(h, quoted);
         g_string_append(h, "</blockquote></div>\n");
@@ -755,7 +758,12 @@ static gboolean write_maildir(Gen *g, const GString *msg, gint64 date, GError **
     gboolean seen = chance(g, 90);
     char *name = g_strdup_printf("%s/maildir/%s/%" G_GINT64_FORMAT ".M%07uP%u.casekb-gen%s", g->dir, seen ? "cur" : "new",
                                  date, g->done, 4242u, seen ? ":2,S" : "");
-    gboolean ok = g_file_set_contents(name, msg->str, (gssize) msg->len, error);
+    FILE *f = fopen(name, "wb");
+    gboolean ok = f && fwrite(msg->str, 1, msg->len, f) == msg->len;
+    if (f && fclose(f) != 0)
+        ok = FALSE;
+    if (!ok)
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot write %s: %s", name, g_strerror(errno));
     g_free(name);
     return ok;
 }

@@ -564,7 +564,7 @@ static void sql_fts_member(SqlBuilder *b, const char *expr)
  * Unrestricted phrases also look in forwarded text (indexed with body). */
 static void sql_phrase_check(SqlBuilder *b, const char *text, guint columns)
 {
-    static const char *const all[] = { "m.subject", "m.body", "m.forwarded", "m.quoted" };
+    static const char *const all[] = { "m.body", "m.subject", "m.forwarded", "m.quoted" };
     const char *one[] = { columns == COL_SUBJECT ? "m.subject" : columns == COL_BODY ? "m.body" : "m.quoted" };
     const char *const *cols = columns == COL_ALL ? all : one;
     size_t ncols = columns == COL_ALL ? G_N_ELEMENTS(all) : 1;
@@ -662,9 +662,44 @@ static void sql_filter(SqlBuilder *b, const Atom *atom)
     }
 }
 
+/* TRUE when phrase ATOM needs the exact casekb_contains() check.  A
+ * phrase of Han/kana/hangul characters only is exact already: its bigrams
+ * at consecutive positions occur only where the characters do, and FTS5
+ * columns match the checked ones — except body:, which checks the new text
+ * without the forwarded text indexed with it. */
+static gboolean phrase_needs_check(const Atom *atom)
+{
+    if (atom->columns == COL_BODY)
+        return TRUE;
+    GArray *chars = ck_fts_fold_chars(atom->text, -1);
+    gboolean all_cjk = chars->len > 0;
+    for (guint i = 0; i < chars->len && all_cjk; i++)
+        all_cjk = ck_fts_char_class(g_array_index(chars, CkFoldedChar, i).ch) == CK_FTS_CLASS_CJK;
+    g_array_unref(chars);
+    return !all_cjk;
+}
+
+/* Append the predicate of a phrase atom: its FTS candidate (unless the
+ * main MATCH already requires it) and its exact check when needed. */
+static void sql_phrase(SqlBuilder *b, const Atom *atom, gboolean in_main_match)
+{
+    gboolean check = phrase_needs_check(atom);
+    char *expr = in_main_match ? NULL : atom_fts_expr(atom);
+    g_string_append_c(b->sql, '(');
+    if (expr)
+        sql_fts_member(b, expr);
+    if (expr && check)
+        g_string_append(b->sql, " AND ");
+    if (check)
+        sql_phrase_check(b, atom->text, atom->columns);
+    if (!expr && !check)
+        g_string_append_c(b->sql, '1');
+    g_string_append_c(b->sql, ')');
+    g_free(expr);
+}
+
 /* Append the predicate of ATOM (without its negation).  When
- * IN_MAIN_MATCH the main MATCH already requires the atom's FTS candidate,
- * so a phrase needs only its exact check. */
+ * IN_MAIN_MATCH the main MATCH already requires the atom's FTS candidate. */
 static void sql_atom(SqlBuilder *b, const Atom *atom, gboolean in_main_match)
 {
     char *expr = NULL;
@@ -672,22 +707,15 @@ static void sql_atom(SqlBuilder *b, const Atom *atom, gboolean in_main_match)
     case ATOM_WORD: case ATOM_PREFIX:
         expr = atom_fts_expr(atom);
         sql_fts_member(b, expr);
+        g_free(expr);
         break;
     case ATOM_PHRASE:
-        expr = in_main_match ? NULL : atom_fts_expr(atom);
-        g_string_append_c(b->sql, '(');
-        if (expr) {
-            sql_fts_member(b, expr);
-            g_string_append(b->sql, " AND ");
-        }
-        sql_phrase_check(b, atom->text, atom->columns);
-        g_string_append_c(b->sql, ')');
+        sql_phrase(b, atom, in_main_match);
         break;
     case ATOM_FILTER:
         sql_filter(b, atom);
         break;
     }
-    g_free(expr);
 }
 
 /* The FTS5 expression of GROUP for the main MATCH — "(a OR b)" — or NULL
@@ -710,12 +738,14 @@ static char *group_fts_expr(GPtrArray *group)
 }
 
 /* TRUE when GROUP needs an SQL predicate even though the main MATCH
- * covers it: it holds a phrase, which needs its exact check. */
-static gboolean group_has_phrase(GPtrArray *group)
+ * covers it: it holds a phrase that needs its exact check. */
+static gboolean group_needs_check(GPtrArray *group)
 {
-    for (guint i = 0; i < group->len; i++)
-        if (((const Atom *)group->pdata[i])->kind == ATOM_PHRASE)
+    for (guint i = 0; i < group->len; i++) {
+        const Atom *atom = group->pdata[i];
+        if (atom->kind == ATOM_PHRASE && phrase_needs_check(atom))
             return TRUE;
+    }
     return FALSE;
 }
 
@@ -769,7 +799,7 @@ static void build_rank_sql(SqlBuilder *b, const CkSearchQuery *q, const char *ma
     for (guint i = 0; i < q->groups->len; i++) {
         GPtrArray *group = q->groups->pdata[i];
         char *covered = main ? group_fts_expr(group) : NULL;
-        if (!covered || group_has_phrase(group))
+        if (!covered || group_needs_check(group))
             sql_group(b, group, covered != NULL);
         g_free(covered);
     }

@@ -170,3 +170,57 @@ gboolean ck_store_resolve_case(CkStore *store, const char *id, gint64 *case_rowi
     g_free(bare);
     return ok;
 }
+
+/* See store.h. */
+GPtrArray *ck_store_case_cause_ids(CkStore *store, gint64 case_rowid, GError **error)
+{
+    sqlite3_stmt *stmt = ck_store_prepare(store,
+        "SELECT cause_id FROM case_causes WHERE case_id = ?1 ORDER BY score DESC, cause_id", error);
+    if (!stmt)
+        return NULL;
+    sqlite3_bind_int64(stmt, 1, case_rowid);
+    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        g_ptr_array_add(ids, ck_store_column_dup(stmt, 0));
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) {
+        ck_store_set_error(store, error, "reading causes");
+        g_clear_pointer(&ids, g_ptr_array_unref);
+    }
+    return ids;
+}
+
+/* See store.h. */
+JsonNode *ck_store_cause_stats(CkStore *store, GError **error)
+{
+    sqlite3_stmt *stmt = ck_store_prepare(store,
+        "SELECT cause_id, count(*), avg(score), (SELECT count(*) FROM cases)"
+        " FROM case_causes GROUP BY cause_id ORDER BY cause_id", error);
+    if (!stmt)
+        return NULL;
+    JsonObject *causes = json_object_new();
+    gint64 total = 0;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        JsonObject *one = json_object_new();
+        json_object_set_int_member(one, "cases", sqlite3_column_int64(stmt, 1));
+        json_object_set_double_member(one, "mean_score", sqlite3_column_double(stmt, 2));
+        json_object_set_object_member(causes, (const char *)sqlite3_column_text(stmt, 0), one);
+        total = sqlite3_column_int64(stmt, 3);
+    }
+    sqlite3_reset(stmt);
+    gint64 messages = 0;
+    if (rc != SQLITE_DONE || (total == 0 && !ck_store_counts(store, &total, &messages, error))) {
+        if (rc != SQLITE_DONE)
+            ck_store_set_error(store, error, "counting causes");
+        json_object_unref(causes);
+        return NULL;
+    }
+    JsonObject *o = json_object_new();
+    json_object_set_int_member(o, "cases", total);
+    json_object_set_object_member(o, "causes", causes);
+    JsonNode *node = json_node_init_object(json_node_alloc(), o);
+    json_object_unref(o);
+    return node;
+}

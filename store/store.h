@@ -132,6 +132,14 @@ JsonNode *ck_store_case_document(CkStore *store, gint64 case_rowid, GError **err
  * messages, opened, closed, causes, vendor, customer, severity}.  Caller unrefs. */
 JsonNode *ck_store_case_list(CkStore *store, GError **error);
 
+/* The cause ids stored for a case, best first.  Caller unrefs. */
+GPtrArray *ck_store_case_cause_ids(CkStore *store, gint64 case_rowid, GError **error);
+
+/* Per cause, the cases it fired on and its mean score, for `rules stats`:
+ * {"cases": total cases, "causes": {"id": {"cases": n, "mean_score": x}}}.
+ * Caller unrefs. */
+JsonNode *ck_store_cause_stats(CkStore *store, GError **error);
+
 /* Counts for summaries: number of cases and messages. */
 gboolean ck_store_counts(CkStore *store, gint64 *cases, gint64 *messages, GError **error);
 

@@ -1,0 +1,98 @@
+/* persist.c — analysing stored cases and keeping the results. */
+#include "analyzer/persist.h"
+
+/* The analyzer's view of a case's messages (borrowing their strings). */
+static CkAnalysisInput *inputs_of(GPtrArray *messages)
+{
+    CkAnalysisInput *in = g_new0(CkAnalysisInput, messages->len ? messages->len : 1);
+    for (guint i = 0; i < messages->len; i++) {
+        const CkStoredMessage *sm = g_ptr_array_index(messages, i);
+        const CkMessage *m = sm->msg;
+        in[i] = (CkAnalysisInput){ (int)i + 1, m->subject, m->body, m->quoted, m->forwarded,
+                                   m->from_name[0] ? m->from_name : m->from_addr,
+                                   g_strcmp0(sm->side, "support") != 0, m->date };
+    }
+    return in;
+}
+
+/* TRUE when two id lists hold the same ids in the same order. */
+static gboolean same_ids(GPtrArray *a, GPtrArray *b)
+{
+    if (a->len != b->len)
+        return FALSE;
+    for (guint i = 0; i < a->len; i++)
+        if (g_strcmp0(g_ptr_array_index(a, i), g_ptr_array_index(b, i)) != 0)
+            return FALSE;
+    return TRUE;
+}
+
+/* A JSON array of the strings in LIST. */
+static JsonArray *string_array(GPtrArray *list)
+{
+    JsonArray *array = json_array_new();
+    for (guint i = 0; i < list->len; i++)
+        json_array_add_string_element(array, g_ptr_array_index(list, i));
+    return array;
+}
+
+/* Record a change of causes for case KEY in CHANGED. */
+static void note_change(JsonArray *changed, const char *key, GPtrArray *before, GPtrArray *after)
+{
+    JsonObject *o = json_object_new();
+    json_object_set_string_member(o, "case_id", key);
+    json_object_set_array_member(o, "before", string_array(before));
+    json_object_set_array_member(o, "after", string_array(after));
+    json_array_add_object_element(changed, o);
+}
+
+/* Prefix each warning added since FIRST with the case key. */
+static void prefix_warnings(GPtrArray *warnings, guint first, const char *key)
+{
+    for (guint i = first; warnings && i < warnings->len; i++) {
+        char *line = g_strdup_printf("%s: %s", key, (char *)g_ptr_array_index(warnings, i));
+        g_free(g_ptr_array_index(warnings, i));
+        g_ptr_array_index(warnings, i) = line;
+    }
+}
+
+/* Analyse and store one case. */
+static gboolean analyze_one(CkStore *store, const CkRuleSet *rules, gint64 id, JsonArray *changed,
+                            GPtrArray *warnings, GError **error)
+{
+    GPtrArray *messages = ck_store_case_messages(store, id, error);
+    GPtrArray *before = messages ? ck_store_case_cause_ids(store, id, error) : NULL;
+    char *key = before ? ck_store_case_key(store, id, error) : NULL;
+    gboolean ok = key != NULL;
+    if (ok) {
+        CkAnalysisInput *in = inputs_of(messages);
+        guint first_warning = warnings ? warnings->len : 0;
+        JsonNode *analysis = ck_analyze_case(rules, in, messages->len, warnings);
+        prefix_warnings(warnings, first_warning, key);
+        ok = ck_store_case_set_analysis(store, id, analysis, error);
+        json_node_unref(analysis);
+        g_free(in);
+    }
+    GPtrArray *after = ok ? ck_store_case_cause_ids(store, id, error) : NULL;
+    ok = ok && after;
+    if (ok && changed && !same_ids(before, after))
+        note_change(changed, key, before, after);
+    g_clear_pointer(&after, g_ptr_array_unref);
+    g_clear_pointer(&before, g_ptr_array_unref);
+    g_clear_pointer(&messages, g_ptr_array_unref);
+    g_free(key);
+    return ok;
+}
+
+/* See persist.h. */
+gboolean ck_analyze_stored_cases(CkStore *store, const CkRuleSet *rules, GArray *case_rowids,
+                                 JsonArray *changed, GPtrArray *warnings, GError **error)
+{
+    GArray *ids = case_rowids ? g_array_ref(case_rowids) : ck_store_case_ids(store, error);
+    if (!ids)
+        return FALSE;
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < ids->len; i++)
+        ok = analyze_one(store, rules, g_array_index(ids, gint64, i), changed, warnings, error);
+    g_array_unref(ids);
+    return ok;
+}
