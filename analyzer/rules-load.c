@@ -468,6 +468,8 @@ static void parse_examples(CkLoadCtx *ctx, struct fy_node *cause_node, CkCause *
     GPtrArray *targets[] = {c->match, c->no_match};
     for (int k = 0; k < 2; k++) {
         struct fy_node *list = ck_yaml_get(node, keys[k]);
+        if (!list)
+            continue;
         if (fy_node_get_type(list) != FYNT_SEQUENCE) {
             ck_yaml_problem(ctx, list, "'%s' must be a list of examples", keys[k]);
             continue;

@@ -27,8 +27,8 @@ void ck_yaml_problem(CkLoadCtx *ctx, struct fy_node *node, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 
 /* Report keys of MAP not in ALLOWED (NULL-terminated) and keys of REQUIRED
- * (NULL-terminated, may be NULL) that are missing.  Returns FALSE if MAP is
- * not a mapping or a problem was found. */
+ * (NULL-terminated, may be NULL) that are missing.  Returns FALSE only when
+ * MAP is not a mapping (callers count problems through ctx->n_problems). */
 gboolean ck_yaml_check_keys(CkLoadCtx *ctx, struct fy_node *map, const char *what,
                             const char *const *allowed, const char *const *required);
 

@@ -21,6 +21,8 @@ static const struct {
     { "ingest", casekb_cmd_ingest, CK_STORE_WRITE, "read mail archives into the case database" },
     { "cases", casekb_cmd_cases, CK_STORE_READ, "list the cases" },
     { "show", casekb_cmd_show, CK_STORE_READ, "show one case (by case ID, alias or Message-ID)" },
+    { "analyze", casekb_cmd_analyze, CK_STORE_WRITE, "re-run extraction and classification after rules change" },
+    { "rules", casekb_cmd_rules, CK_STORE_NONE, "check, test and measure the rule files (rules check|test|stats)" },
     { "search", casekb_cmd_search, CK_STORE_READ, "search past cases and fixes, in Chinese and English" },
 };
 
@@ -87,20 +89,6 @@ static int parse_global(CkContext *ctx, int *argc, char ***argv)
     return *argc < 2 ? CK_EXIT_USAGE : -1;
 }
 
-/* Open the store for a command that needs one.  A read-only command on a
- * database that does not exist is an error rather than a new empty file. */
-static int open_store(CkContext *ctx, CkStoreMode mode)
-{
-    if (mode == CK_STORE_NONE)
-        return -1;
-    if (mode == CK_STORE_READ && !g_file_test(ctx->db_path, G_FILE_TEST_EXISTS))
-        return ck_cli_error(ctx, CK_EXIT_USAGE, "%s: no such database (run 'casekb ingest' first, or pass --db)",
-                            ctx->db_path);
-    GError *error = NULL;
-    ctx->store = ck_store_open(ctx->db_path, &error);
-    return ctx->store ? -1 : ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
-}
-
 /* Run the named command; the exit code. */
 static int run_command(CkContext *ctx, int argc, char **argv)
 {
@@ -114,7 +102,7 @@ static int run_command(CkContext *ctx, int argc, char **argv)
         gboolean wants_help = FALSE;
         for (int a = 1; a < argc; a++)
             wants_help |= !strcmp(argv[a], "--help") || !strcmp(argv[a], "-h");
-        int rc = wants_help ? -1 : open_store(ctx, COMMANDS[i].store);
+        int rc = wants_help ? -1 : ck_cli_open_store(ctx, COMMANDS[i].store);
         if (rc >= 0)
             return rc;
         rc = COMMANDS[i].run(ctx, argc, argv);

@@ -65,3 +65,32 @@ gint64 ck_cli_resolve_case(CkContext *ctx, const char *id, int *exit_code)
                                   ck_store_path(ctx->store));
     return rowid;
 }
+
+/* See commands.h. */
+CkRuleSet *ck_cli_load_rules(CkContext *ctx)
+{
+    const char *paths[] = { ctx->rules_dir, NULL };
+    if (!g_file_test(ctx->rules_dir, G_FILE_TEST_IS_DIR)) {
+        ck_cli_error(ctx, 0, "warning: %s: no rule folder; cases are not classified", ctx->rules_dir);
+        return NULL;
+    }
+    GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
+    CkRuleSet *rules = ck_ruleset_load_lenient(paths, problems);
+    for (guint i = 0; i < problems->len; i++)
+        ck_cli_error(ctx, 0, "warning: %s", (char *)g_ptr_array_index(problems, i));
+    g_ptr_array_unref(problems);
+    return rules;
+}
+
+/* See commands.h. */
+int ck_cli_open_store(CkContext *ctx, CkStoreMode mode)
+{
+    if (mode == CK_STORE_NONE || ctx->store)
+        return -1;
+    if (mode == CK_STORE_READ && !g_file_test(ctx->db_path, G_FILE_TEST_EXISTS))
+        return ck_cli_error(ctx, CK_EXIT_USAGE, "%s: no such database (run 'casekb ingest' first, or pass --db)",
+                            ctx->db_path);
+    GError *error = NULL;
+    ctx->store = ck_store_open(ctx->db_path, &error);
+    return ctx->store ? -1 : ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
+}

@@ -1,12 +1,14 @@
 /* cmd-ingest.c — `casekb ingest PATH...`: read archives into the database. */
 #include "cli/commands.h"
 #include "ingest/pipeline.h"
+#include "analyzer/persist.h"
 #include <stdio.h>
 #include <unistd.h>
 
 typedef struct {
     CkContext *ctx;
     gboolean progress_bar;   /* stderr is a terminal */
+    CkRuleSet *rules;        /* NULL: --no-analyze or no rules */
 } IngestUi;
 
 /* A warning line on stderr, naming the file. */
@@ -16,6 +18,20 @@ static void print_warning(const char *line, gpointer user_data)
     if (ui->progress_bar)
         fputs("\r\033[K", stderr);
     fprintf(stderr, "casekb ingest: warning: %s\n", line);
+}
+
+/* After each batch: classify the cases it touched (inside its transaction). */
+static gboolean analyze_batch(CkStore *store, GArray *case_rowids, gpointer user_data, GError **error)
+{
+    IngestUi *ui = user_data;
+    if (!ui->rules)
+        return TRUE;
+    GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
+    gboolean ok = ck_analyze_stored_cases(store, ui->rules, case_rowids, NULL, warnings, error);
+    for (guint i = 0; i < warnings->len; i++)
+        print_warning(g_ptr_array_index(warnings, i), ui);
+    g_ptr_array_unref(warnings);
+    return ok;
 }
 
 /* Redraw the progress bar: count, rate, percentage and ETA by bytes. */
@@ -105,7 +121,9 @@ int casekb_cmd_ingest(CkContext *ctx, int argc, char **argv)
 {
     char **domains_given = NULL;
     int batch = 500;
+    gboolean no_analyze = FALSE;
     const GOptionEntry entries[] = {
+        { "no-analyze", 0, 0, G_OPTION_ARG_NONE, &no_analyze, "Do not classify the new cases", NULL },
         { "support-domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &domains_given,
           "Mail domain of the support team (repeatable; remembered in the database)", "DOMAIN" },
         { "batch-size", 0, 0, G_OPTION_ARG_INT, &batch, "Messages per transaction (default 500)", "N" },
@@ -124,14 +142,16 @@ int casekb_cmd_ingest(CkContext *ctx, int argc, char **argv)
     g_strfreev(domains_given);
     if (!domains)
         return ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
-    IngestUi ui = { ctx, isatty(STDERR_FILENO) };
+    IngestUi ui = { ctx, isatty(STDERR_FILENO), no_analyze ? NULL : ck_cli_load_rules(ctx) };
     CkIngestOptions options = { (const char *const *)domains, (guint)batch, print_warning, print_progress,
-                                NULL, &ui };
+                                analyze_batch, &ui };
     CkIngestStats stats;
     gboolean ok = ck_ingest_paths(ctx->store, (const char *const *)argv + 1, &options, &stats, &error);
     if (ui.progress_bar)
         fputs("\r\033[K", stderr);
     g_strfreev(domains);
+    if (ui.rules)
+        ck_ruleset_free(ui.rules);
     if (!ok)
         return ck_cli_fail(ctx, error && error->domain == CK_STORE_ERROR ? CK_EXIT_INTERNAL : CK_EXIT_USAGE,
                            error);

@@ -17,6 +17,8 @@
 #include <glib.h>
 #include "store/store.h"
 #include "reports/output.h"
+#include "analyzer/analyzer.h"
+#include "analyzer/rules.h"
 
 enum {
     CK_EXIT_OK = 0,
@@ -53,9 +55,21 @@ int ck_cli_fail(CkContext *ctx, int code, GError *error);
  * returns 0 (with *exit_code set) when there is none. */
 gint64 ck_cli_resolve_case(CkContext *ctx, const char *id, int *exit_code);
 
+/* Open ctx->store as MODE asks (a read-only command refuses a database
+ * that does not exist).  Returns -1 when done, else the exit code after
+ * printing the error. */
+int ck_cli_open_store(CkContext *ctx, CkStoreMode mode);
+
+/* Load the rule folder leniently: broken causes are left out with a
+ * warning line each.  NULL (with a warning) when the folder is missing.
+ * Caller frees with ck_ruleset_free(). */
+CkRuleSet *ck_cli_load_rules(CkContext *ctx);
+
 int casekb_cmd_ingest(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_cases(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_show(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_search(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_analyze(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_rules(CkContext *ctx, int argc, char **argv);
 
 #endif

@@ -29,7 +29,7 @@ static const char *const PATTERNS[RE_COUNT] = {
                       "\\|\\s*([^|]*?)\\s*\\|\\s*([^|]*?)\\s*\\|\\s*([^%]*?)\\s*(?:%\\s*(.*?))?\\s*$",
     [RE_CLOSE] = "结案|結案|关闭案例|關閉案例|关闭此案|關閉此案|关闭本案|关闭该案例|归档处理|歸檔處理|"
                  "可以关闭|可以關閉|同意关闭|同意關閉|\\bclos(?:e|ing) (?:the|this|our) (?:case|ticket)\\b|"
-                 "\\bcase (?:is |has been |will be )?closed\\b",
+                 "\\bcase (?:is |has been |will be |was )?(?:now |being )?closed\\b|\\bclos(?:e|ing) (?:out )?(?:the|this) (?:case|ticket)\\b",
     [RE_CLOSE_NEGATION] = "(?:不|暂|暫|先别|考虑|考慮|如果|若|是否|能否|可否|请问|請問|之前|"
                           "\\bif\\b|\\bwhether\\b|\\bnot\\b|n't\\b|\\bbefore\\b|\\bcan we\\b)",
     [RE_CUSTOMER_TITLE] = "^(?:\\[[^\\]]*\\]\\s*)?([\\p{Han}A-Za-z]{2,16}?)(?:用户|用戶|客户|客戶|的用户)",

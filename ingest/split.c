@@ -39,6 +39,7 @@
 #define SIG_STARTER_MAX      15   /* non-blank lines after a disclaimer */
 #define SIG_MAX_LINES        60   /* a signature stops growing past this */
 #define CLOSING_AFTER_MAX    6    /* name/contact lines after a closing */
+#define NAME_BLOCK_MAX       5    /* title/contact lines under a bare name */
 #define NAME_MAX_CHARS       40   /* a name or title line is short */
 #define CONTACT_MAX_CHARS    60   /* a title/company line is short */
 #define PERSON_MAX_TOKENS    4    /* "Shi Guannan", "张三", "Mary Ann Lee" */
@@ -139,7 +140,8 @@ static const char *const title_words[] = {
     "Engineer", "Manager", "Director", "Consultant", "Specialist", "Support",
     "Service", "Team", "Department", "Dept", "Co.,", "Ltd", "Inc.", "Corp",
     "Limited", "Group", "工程师", "经理", "总监", "主管", "顾问", "专员",
-    "支持", "服务", "部", "中心", "公司", "集团", "有限", "团队", NULL,
+    "支持", "服务", "部", "中心", "公司", "集团", "有限", "团队", "银行",
+    "銀行", "处", "處", "组", "組", "科技", "工程師", "經理", NULL,
 };
 
 /* Normalisation of the judged copy of a line. */
@@ -538,12 +540,13 @@ static gboolean is_name_token(const char *token, gsize len)
 }
 
 /* TRUE when S looks like a person's name: "Guannan", "Shi Guannan",
- * "张三", "石冠男 Guannan". */
+ * "张三", "石冠男 Guannan"; a title may follow a bar ("孟琪 | 技术支持工程师"). */
 static gboolean is_person_name(const char *s)
 {
     int tokens = 0;
-    for (const char *p = s; *p;) {
-        gsize len = strcspn(p, " ");
+    const char *end = s + strcspn(s, "|");
+    for (const char *p = s; p < end;) {
+        gsize len = MIN(strcspn(p, " "), (gsize)(end - p));
         if (len > 0 && (++tokens > PERSON_MAX_TOKENS || !is_name_token(p, len)))
             return FALSE;
         p += len;
@@ -983,12 +986,44 @@ static gsize sig_closing(const BodySeq *seq, gsize s)
     return s;
 }
 
+/* TRUE when the line at index K of SEQ is set off from the text above it:
+ * a blank line or the end of a sentence comes first, and there is text. */
+static gboolean set_off_from_text(const BodySeq *seq, gsize k)
+{
+    if (k == 0 || !has_text_before(seq, k))
+        return FALSE;
+    const char *above = seq->at[k - 1]->norm;
+    return seq_blank(seq, k - 1) || looks_like_sentence(above)
+        || above[strlen(above) - 1] == '.';
+}
+
+/* A person's name opening a short block of title and contact lines up to
+ * S, with no closing formula ("陈怡君 / 瑞陽商業銀行 資訊處 / 電話：…"):
+ * at most NAME_BLOCK_MAX lines after the name, one of them a title or
+ * contact line, and the name set off from the text above it. */
+static gsize sig_name_block(const BodySeq *seq, gsize s)
+{
+    gsize filled = 0, described = 0;
+    for (gsize k = s; k-- > 0 && s - k <= SIG_SCAN_LINES;) {
+        Line *line = seq->at[k];
+        if (line->kind == LINE_BLANK)
+            continue;
+        if (described > 0 && has_feature(line, F_PERSON))
+            return set_off_from_text(seq, k) ? k : s;
+        if (++filled > NAME_BLOCK_MAX || !has_feature(line, F_NAME | F_STRONG | F_TITLE))
+            break;
+        described += has_feature(line, F_STRONG | F_TITLE);
+    }
+    return s;
+}
+
 typedef gsize (*SignatureRule)(const BodySeq *seq, gsize s);
 
 /* Each rule looks at the new text ending at index s and returns where a
  * signature block ending there starts (s when it finds none). */
 static const SignatureRule signature_rules[] = {
     sig_mobile_footer, sig_dashdash, sig_rule_block, sig_starter, sig_closing,
+    sig_name_block,
 };
 
 /* Index in SEQ where the signature starts (seq->n when none).  The rules

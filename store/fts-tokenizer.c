@@ -150,6 +150,18 @@ static void fold_into(const char *text, int len, GString *out, GArray *chars)
     if (!fold_cache)
         fold_cache = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     for (int i = 0; i < len;) {
+        if ((guchar)text[i] < 0x80 && (i + 1 == len || (guchar)text[i + 1] < 0x80)) {
+            /* ASCII not followed by a combining mark: folding is tolower */
+            char lower = g_ascii_tolower(text[i]);
+            if (out)
+                g_string_append_c(out, lower);
+            if (chars) {
+                CkFoldedChar fc = { (gunichar)(guchar)lower, i, i + 1 };
+                g_array_append_val(chars, fc);
+            }
+            i++;
+            continue;
+        }
         gunichar cp;
         int n = cluster_length(text, len, i, &cp);
         if (cp < 0x80 && n == 1) {

@@ -94,6 +94,7 @@ static void closing_phrases_respect_negation(void **state)
     assert_true(ck_text_closes_case("接下来我会将此事件做一个归档处理。"));
     assert_true(ck_text_closes_case("問題已解決，本案結案。"));
     assert_true(ck_text_closes_case("Thanks, we will close the case now."));
+    assert_true(ck_text_closes_case("This case is now closed and I will archive it."));
     assert_false(ck_text_closes_case("如果能及时解决问题，我们将考虑关闭案例。"));
     assert_false(ck_text_closes_case("请暂不结案，问题还在。"));
     assert_false(ck_text_closes_case("Please do not close the case yet."));

@@ -777,6 +777,29 @@ static void test_pathological_inputs_fast(void **state)
     }
 }
 
+/* A bare name set off from the text, followed by title/contact lines, is
+ * a signature even without a closing or a rule. */
+static void test_sig_name_block(void **state)
+{
+    (void) state;
+    expect_split("請問大概需要多久可以取得新的金鑰？\n"
+                 "\n"
+                 "陳怡君\n"
+                 "瑞陽商業銀行 資訊處 系統管理科\n"
+                 "電話：02-2345-6789 分機 512\n",
+                 "請問大概需要多久可以取得新的金鑰？", "",
+                 "陳怡君\n瑞陽商業銀行 資訊處 系統管理科\n電話：02-2345-6789 分機 512", "");
+    expect_split("请问还能不能救回来？\n刘振宇\n沧澜银行 科技部 桌面运维组\n",
+                 "请问还能不能救回来？", "", "刘振宇\n沧澜银行 科技部 桌面运维组", "");
+    expect_split("The router ACLs are fixed now.\n\nDaniel Wright\nIT Manager, Northbridge Bank\n",
+                 "The router ACLs are fixed now.", "", "Daniel Wright\nIT Manager, Northbridge Bank", "");
+    expect_split("部署后再通过 WSUS 更新补丁。\n孟琪 | 技术支持工程师\n技术支持热线：400-800-1866\n",
+                 "部署后再通过 WSUS 更新补丁。", "", "孟琪 | 技术支持工程师\n技术支持热线：400-800-1866", "");
+    /* not set off from the text above, or nothing but a name: body */
+    expect_reply("已经重启\n好的\n张三\n技术部\n", "已经重启\n好的\n张三\n技术部", "");
+    expect_reply("已处理。\n\n张三\n", "已处理。\n\n张三", "");
+}
+
 /* ---- the seed thread ------------------------------------------------- */
 
 #define SEED1_BODY \
@@ -944,6 +967,7 @@ int main(void)
         cmocka_unit_test(test_dashdash_without_space),
         cmocka_unit_test(test_rule_then_names),
         cmocka_unit_test(test_pathological_inputs_fast),
+        cmocka_unit_test(test_sig_name_block),
         cmocka_unit_test(test_seed_message_1),
         cmocka_unit_test(test_seed_message_2),
         cmocka_unit_test(test_seed_message_3),
