@@ -43,6 +43,7 @@ all: casekb tools
 $(DEPS_STAMP): scripts/install-deps.sh
 	@mkdir -p build
 	@if command -v pkg-config >/dev/null 2>&1 && command -v cc >/dev/null 2>&1 \
+	    && command -v jq >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
 	    && pkg-config --exists $(PKGS) $(TEST_PKGS); then :; \
 	 else echo "make: missing build dependencies; running scripts/install-deps.sh"; \
 	      sh scripts/install-deps.sh; fi

@@ -24,6 +24,14 @@ static const struct {
     { "analyze", casekb_cmd_analyze, CK_STORE_WRITE, "re-run extraction and classification after rules change" },
     { "rules", casekb_cmd_rules, CK_STORE_NONE, "check, test and measure the rule files (rules check|test|stats)" },
     { "search", casekb_cmd_search, CK_STORE_READ, "search past cases and fixes, in Chinese and English" },
+    { "summary", casekb_cmd_summary, CK_STORE_READ, "one-page case summary (md, html, json)" },
+    { "checklist", casekb_cmd_checklist, CK_STORE_READ, "runnable remediation checklist (md, cmd, ps1)" },
+    { "verify", casekb_cmd_verify, CK_STORE_READ, "check collected output against a case's checklist" },
+    { "draft", casekb_cmd_draft, CK_STORE_READ, "draft the next reply to a case or a new mail" },
+    { "similar", casekb_cmd_similar, CK_STORE_READ, "past cases most like a case or a new mail" },
+    { "report", casekb_cmd_report, CK_STORE_READ, "case-history report for support leads (html, md, json)" },
+    { "kb", casekb_cmd_kb, CK_STORE_READ, "write the knowledge base (one article per cause, one page per case)" },
+    { "export", casekb_cmd_export, CK_STORE_READ, "export cases as NDJSON for Elasticsearch/OpenSearch _bulk" },
 };
 
 /* The usage text listing every command. */

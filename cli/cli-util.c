@@ -1,6 +1,7 @@
 /* cli-util.c — option parsing and error reporting shared by the commands. */
 #include "cli/commands.h"
 #include <stdio.h>
+#include <string.h>
 
 /* See commands.h. */
 int ck_cli_error(CkContext *ctx, int code, const char *fmt, ...)
@@ -22,6 +23,26 @@ int ck_cli_fail(CkContext *ctx, int code, GError *error)
     return rc;
 }
 
+/* Set ctx->format_name and ctx->format from NAME (NULL: the default). */
+static gboolean choose_format(CkContext *ctx, const char *name, GError **error)
+{
+    static const char *const plain[] = { "text", "json", NULL };
+    const char *const *allowed = ctx->formats ? ctx->formats : plain;
+    if (!name)
+        name = allowed[0];
+    for (guint i = 0; allowed[i]; i++)
+        if (!strcmp(allowed[i], name)) {
+            ctx->format_name = allowed[i];
+            ctx->format = strcmp(name, "json") ? CK_FORMAT_TEXT : CK_FORMAT_JSON;
+            return TRUE;
+        }
+    char *list = g_strjoinv(", ", (char **)allowed);
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--format: unknown format '%s' (use %s)",
+                name, list);
+    g_free(list);
+    return FALSE;
+}
+
 /* See commands.h. */
 gboolean ck_cli_parse(CkContext *ctx, int *argc, char ***argv, const GOptionEntry *entries,
                       const char *params, const char *summary, int *exit_code)
@@ -29,7 +50,7 @@ gboolean ck_cli_parse(CkContext *ctx, int *argc, char ***argv, const GOptionEntr
     char *format = NULL;
     gboolean json = FALSE;
     const GOptionEntry shared[] = {
-        { "format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format: text or json", "FORMAT" },
+        { "format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format (see above; default the first)", "FORMAT" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Short for --format=json", NULL },
         { NULL }
     };
@@ -41,10 +62,8 @@ gboolean ck_cli_parse(CkContext *ctx, int *argc, char ***argv, const GOptionEntr
     GError *error = NULL;
     gboolean ok = g_option_context_parse(octx, argc, argv, &error);
     g_option_context_free(octx);
-    if (ok && format)
-        ok = ck_format_parse(format, &ctx->format, &error);
-    if (ok && json)
-        ctx->format = CK_FORMAT_JSON;
+    if (ok)
+        ok = choose_format(ctx, json ? "json" : format, &error);
     g_free(format);
     if (!ok)
         *exit_code = ck_cli_fail(ctx, CK_EXIT_USAGE, error);

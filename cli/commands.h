@@ -34,12 +34,17 @@ typedef struct {
     char *db_path;           /* --db, CASEKB_DB, or ./casekb.db */
     char *rules_dir;         /* --rules, CASEKB_RULES, or the rules/ beside the binary */
     CkStore *store;          /* opened by main() as the command's row asks */
-    CkFormat format;         /* set by ck_cli_parse() */
+    CkFormat format;         /* set by ck_cli_parse(): JSON when --json or --format=json */
+    const char *const *formats; /* set by a command BEFORE ck_cli_parse() when it has formats
+                                 * other than text|json (e.g. {"md","html","json",NULL});
+                                 * the first is the default */
+    const char *format_name;  /* set by ck_cli_parse(): the chosen name, e.g. "md" (static) */
     gboolean stdout_is_tty;
 } CkContext;
 
 /* Parse a command's options: ENTRIES (may be NULL) plus the shared
- * --format/--json, with PARAMS and SUMMARY for --help.  Prints --help and
+ * --format/--json (names from ctx->formats, else text|json), with PARAMS
+ * and SUMMARY for --help.  Prints --help and
  * returns FALSE with *exit_code = 0; on a bad option prints one error line
  * and returns FALSE with *exit_code = CK_EXIT_USAGE. */
 gboolean ck_cli_parse(CkContext *ctx, int *argc, char ***argv, const GOptionEntry *entries,
@@ -71,5 +76,13 @@ int casekb_cmd_show(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_search(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_analyze(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_rules(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_summary(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_checklist(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_verify(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_draft(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_similar(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_report(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_kb(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_export(CkContext *ctx, int argc, char **argv);
 
 #endif

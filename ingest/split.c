@@ -9,13 +9,14 @@
  *   2. mark: multi-line structures (attribution spans such as a wrapped
  *      "On ... wrote:", reply-header blocks) become a marker on their first
  *      line;
- *   3. assign: a walk over the markers gives every line a Part.  `>` lines
- *      and attributions followed by `>` lines are quoted, unmarked text
- *      around them is new text (inline and bottom replies); the first header
- *      block, separator, forward marker or attribution not followed by `>`
- *      starts a tail that runs to the end.  The new text's end is then
- *      searched for a signature, and a forward tail with little new text
- *      before it becomes `forwarded`.
+ *   3. assign: a walk over the markers gives every line a Part.  `>` lines,
+ *      and attributions or header blocks followed by `>` lines, are quoted;
+ *      unmarked text around them is new text (inline and bottom replies);
+ *      the first separator, forward marker, or header block / attribution
+ *      not followed by `>` starts a tail that runs to the end.  The end of
+ *      the new text is then searched for a signature by a table of rules
+ *      (signature_rules) run until none moves, and a tail after a forward
+ *      marker with little new text before it becomes `forwarded`.
  * Lines beyond SPLIT_MAX_LINES are not examined: they follow the part of
  * the last examined line.  Output lines keep their original bytes (only the
  * line ends become "\n"); the normalised copy is used for judging only.
@@ -534,7 +535,7 @@ static gboolean is_name_token(const char *token, gsize len)
     }
     glong chars = 0;
     for (const char *p = token; p < token + len; p = g_utf8_next_char(p), chars++)
-        if ((guchar)*p < 0x80 || g_unichar_iswide(g_utf8_get_char(p)) == FALSE)
+        if (!g_unichar_iswide(g_utf8_get_char(p)))
             return FALSE;
     return chars >= 1 && chars <= 4;
 }

@@ -251,15 +251,19 @@ static int emit_token(Emitter *e, int tflags, const CkFoldedChar *c, int n)
     return e->emit(e->ctx, tflags, e->buf->str, (int)e->buf->len, c[0].start, c[n - 1].end);
 }
 
-/* Emit a Han/kana/hangul run of N characters (see fts-tokenizer.h). */
-static int tokenize_cjk_run(Emitter *e, const CkFoldedChar *c, int n)
+/* Emit a Han/kana/hangul run of N characters (see fts-tokenizer.h).
+ * On the query side a run of n >= 2 gives its n - 1 bigrams; when MORE
+ * tokens follow it also gives the last character's unigram, so the run
+ * spans n positions as in documents and a phrase such as 错误0x80070005
+ * lines up. */
+static int tokenize_cjk_run(Emitter *e, const CkFoldedChar *c, int n, gboolean more)
 {
     int rc = SQLITE_OK;
     if (e->query) {
-        if (n == 1)
-            return emit_token(e, 0, c, 1);
         for (int i = 0; i + 1 < n && rc == SQLITE_OK; i++)
             rc = emit_token(e, 0, c + i, 2);
+        if (rc == SQLITE_OK && (n == 1 || more))
+            rc = emit_token(e, 0, c + n - 1, 1);
         return rc;
     }
     for (int i = 0; i < n && rc == SQLITE_OK; i++) {
@@ -272,6 +276,15 @@ static int tokenize_cjk_run(Emitter *e, const CkFoldedChar *c, int n)
         }
     }
     return rc;
+}
+
+/* TRUE when C[0..N) holds a character that makes a token. */
+static gboolean any_token_char(const CkFoldedChar *c, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (ck_fts_char_class(c[i].ch) != CK_FTS_CLASS_OTHER)
+            return TRUE;
+    return FALSE;
 }
 
 /* TRUE for the characters that join word parts into one ID token. */
@@ -346,7 +359,7 @@ static int tokenize_folded(Emitter *e, const CkFoldedChar *c, int n)
             int j = i + 1;
             while (j < n && ck_fts_char_class(c[j].ch) == CK_FTS_CLASS_CJK)
                 j++;
-            rc = tokenize_cjk_run(e, c + i, j - i);
+            rc = tokenize_cjk_run(e, c + i, j - i, e->query && any_token_char(c + j, n - j));
             i = j;
         } else if (cls == CK_FTS_CLASS_WORD) {
             int consumed = 1;
@@ -424,25 +437,22 @@ static void free_gstring(void *p)
 }
 
 /* SQL casekb_contains(hay, needle): 1 when fold(hay) contains fold(needle).
- * The folded needle is cached on the statement while it stays constant. */
+ * The folded needle is kept as auxdata while the argument stays constant;
+ * it is handed over last because SQLite may free it at once. */
 static void sql_contains(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     GString *needle = sqlite3_get_auxdata(ctx, 1);
-    if (!needle) {
+    gboolean fresh = needle == NULL;
+    if (fresh) {
         needle = g_string_new(NULL);
         fold_value(argv[1], needle);
-        sqlite3_set_auxdata(ctx, 1, needle, free_gstring);
-        needle = sqlite3_get_auxdata(ctx, 1);   /* NULL if SQLite dropped it */
-        if (!needle) {
-            sqlite3_result_error_nomem(ctx);
-            return;
-        }
     }
     GString *hay = g_string_new(NULL);
     fold_value(argv[0], hay);
-    gboolean found = needle->len == 0
-                     || strstr(hay->str, needle->str) != NULL;
+    gboolean found = needle->len == 0 || strstr(hay->str, needle->str) != NULL;
     g_string_free(hay, TRUE);
+    if (fresh)
+        sqlite3_set_auxdata(ctx, 1, needle, free_gstring);
     sqlite3_result_int(ctx, found ? 1 : 0);
 }
 

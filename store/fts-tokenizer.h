@@ -21,7 +21,9 @@
  *     whole joined token colocated with the first part; 0x-prefixed hex
  *     (0xC004F074) also gets the digits without 0x colocated.
  * Query side: a Han run of length 1 is its unigram, longer runs their
- * bigrams (consecutive positions, so a phrase); words are their parts only.
+ * bigrams (consecutive positions, so a phrase) plus, when more tokens
+ * follow in the query, the last character's unigram (so the run spans as
+ * many positions as in documents); words are their parts only.
  */
 #ifndef CASEKB_FTS_TOKENIZER_H
 #define CASEKB_FTS_TOKENIZER_H

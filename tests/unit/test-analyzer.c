@@ -625,7 +625,7 @@ static const char bad_rules[] =
     "        command: 'slmgr /skms {{host}}'\n"                   /* 15 */
     "        params:\n"                                           /* 16 */
     "          host: {example: kms}\n"                            /* 17 */
-    "    reply: {zh: '{{nothing}}', en: x}\n"                     /* 18 */
+    "    reply: {zh: a, en: x}\n"                                 /* 18 */
     "    examples: {match: [a], no_match: [b]}\n";                /* 19 */
 
 static const char dup_rules[] =
@@ -637,7 +637,17 @@ static const char dup_rules[] =
     "    signals: [{id: s, pattern: 'dns', weight: 1}]\n"
     "    steps: [{id: s, title: {zh: a, en: a}, why: x, kind: diagnostic, command: winver}]\n"
     "    reply: {zh: a, en: a}\n"
-    "    examples: {match: [dns], no_match: [b]}\n";
+    "    examples: {match: [dns], no_match: [b]}\n"
+    "  - id: tmpl.unknown\n"                                     /* 10 */
+    "    title: {zh: 模板, en: template}\n"
+    "    category: test\n"
+    "    threshold: 1\n"
+    "    signals: [{id: s, pattern: 'tmpl', weight: 1}]\n"
+    "    steps: [{id: s, title: {zh: a, en: a}, why: x, kind: diagnostic, command: winver}]\n"
+    "    reply:\n"                                               /* 16 */
+    "      zh: '{{nothing}}'\n"
+    "      en: a\n"
+    "    examples: {match: [tmpl], no_match: [b]}\n";
 
 /* Whether PROBLEMS has one entry starting with PREFIX and containing TEXT. */
 static gboolean has_problem(GPtrArray *problems, const char *prefix, const char *text)
@@ -665,17 +675,17 @@ static void test_rules_check_reports_positions(void **state)
     for (guint i = 0; i < problems->len; i++)
         print_message("%s\n", (char *)g_ptr_array_index(problems, i));
     g_autofree char *at6 = g_strdup_printf("%s:6:5: ", bad);
-    g_autofree char *at8 = g_strdup_printf("%s:8:27: ", bad);
-    g_autofree char *at9 = g_strdup_printf("%s:9:27: ", bad);
+    g_autofree char *at8 = g_strdup_printf("%s:8:28: ", bad);
+    g_autofree char *at9 = g_strdup_printf("%s:9:28: ", bad);
     g_autofree char *at17 = g_strdup_printf("%s:17:11: ", bad);
-    g_autofree char *at18 = g_strdup_printf("%s:18:", bad);
+    g_autofree char *at16 = g_strdup_printf("%s:17:7: ", dup);
     g_autofree char *at2 = g_strdup_printf("%s:2:9: ", dup);
     g_autofree char *syn = g_strdup_printf("%s:", syntax);
     assert_true(has_problem(problems, at6, "unknown key 'colour'"));
     assert_true(has_problem(problems, at8, "bad regex at offset 7"));
     assert_true(has_problem(problems, at9, "empty string"));
     assert_true(has_problem(problems, at17, "param 'host' has no 'validate' pattern"));
-    assert_true(has_problem(problems, at18, "unknown placeholder {{nothing}}"));
+    assert_true(has_problem(problems, at16, "unknown placeholder {{nothing}}"));
     assert_true(has_problem(problems, at2, "duplicate cause id 'activation.kms-dns' (first defined at rules/activation.yaml:"));
     assert_true(has_problem(problems, syn, "YAML"));
     /* Lenient load keeps the good causes; strict load refuses. */

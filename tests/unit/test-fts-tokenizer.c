@@ -166,6 +166,8 @@ static void test_query_side(void **state)
     assert_tokens("启", FTS5_TOKENIZE_QUERY, "启");
     assert_tokens("啟用錯誤", FTS5_TOKENIZE_QUERY, "启用 用错 错误");
     assert_tokens("0xC004F074 失败", FTS5_TOKENIZE_QUERY, "0xc004f074 失败");
+    assert_tokens("错误代码0xC004F074", FTS5_TOKENIZE_QUERY, "错误 误代 代码 码 0xc004f074");
+    assert_tokens("启用，", FTS5_TOKENIZE_QUERY, "启用");
 }
 
 /* Run SQL that must succeed. */
@@ -211,6 +213,9 @@ static void test_match_end_to_end(void **state)
     assert_int_equal(match_count(db, "\"cmit:0001828\""), 1);
     assert_int_equal(match_count(db, "\"slmgr\""), 1);
     assert_int_equal(match_count(db, "\"启\" *"), 2);
+    assert_int_equal(match_count(db, "\"無法啟用0xC004F074\""), 1);
+    assert_int_equal(match_count(db, "\"无法启用 0xC004F074\""), 1);
+    assert_int_equal(match_count(db, "\"启用/dlv\""), 0);
 
     sqlite3_stmt *stmt = NULL;
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH"
@@ -239,6 +244,14 @@ static void test_sql_functions(void **state)
     assert_int_equal(sqlite3_column_int(stmt, 1), 0);
     assert_int_equal(sqlite3_column_int(stmt, 2), 1);
     assert_string_equal((const char *)sqlite3_column_text(stmt, 3), "abc错误");
+    sqlite3_finalize(stmt);
+    /* a needle that changes per row (no constant auxdata) */
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT sum(casekb_contains(h, n)) FROM (VALUES"
+                                            " ('啟用', '启'), ('abc', 'B'), ('abc', 'x')) AS v(h, n)",
+                                        -1, &stmt, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(stmt, 0), 2);
     sqlite3_finalize(stmt);
     sqlite3_close(db);
 }

@@ -169,6 +169,9 @@ static void test_words_and_folding(void **state)
     assert_messages(db, "CMIT:0001828", "m5@x");
     assert_messages(db, "0001828", "m5@x");
     assert_messages(db, "C++", "m3@x");
+    assert_messages(db, "错误代码0xC004F074", "m1@x");
+    assert_messages(db, "KMS伺服器", "m2@x");
+    assert_messages(db, "Windows无法", "m1@x m2@x");
 }
 
 /* Exact phrases, including ones that cut words. */
