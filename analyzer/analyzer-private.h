@@ -48,10 +48,11 @@ typedef struct {
 /* Outcome of one search step. */
 typedef enum { CK_MATCH_NONE, CK_MATCH_FOUND, CK_MATCH_LIMIT } CkMatchResult;
 
-/* Compile PATTERN with FLAGS.  On failure returns NULL and sets *message
- * (caller g_free()s) to e.g. "bad regex at offset 3: missing )".  Caller
- * frees the result with ck_regex_free(). */
-CkRegex *ck_regex_compile(const char *pattern, guint flags, char **message);
+/* Compile PATTERN with FLAGS.  On failure returns NULL, sets *message
+ * (caller g_free()s) to e.g. "bad regex at offset 3: missing )" and
+ * *erroffset (may be NULL) to the byte offset in PATTERN, or -1 when the
+ * problem has no position.  Caller frees the result with ck_regex_free(). */
+CkRegex *ck_regex_compile(const char *pattern, guint flags, char **message, gssize *erroffset);
 void ck_regex_free(CkRegex *re);
 
 /* Create a matcher with the standard limits.  Caller frees with

@@ -40,6 +40,7 @@ gboolean ck_command_satisfies(const char *value, const char *want)
     return TRUE;
 }
 
+/* Free a CkHit (GDestroyNotify). */
 static void hit_free(gpointer p)
 {
     CkHit *h = p;
@@ -74,25 +75,48 @@ static void add_hit(GPtrArray *hits, const CkSignal *s, const CkAnalysisInput *m
     g_ptr_array_add(hits, h);
 }
 
-/* Run S's regex over each scope of MSG, adding up to ROOM hits.  FALSE when
+/* The four scoped texts of one message, validated and capped once. */
+typedef struct {
+    const char *text[4];     /* subject, new_text, quoted, forwarded */
+    gsize len[4];
+    char *owned[4];
+} ScopedTexts;
+
+static const char *const scope_names[] = {"subject", "new_text", "quoted", "forwarded"};
+
+/* Prepare MSG's texts into T; release with scoped_texts_clear(). */
+static void scoped_texts_init(ScopedTexts *t, const CkAnalysisInput *msg)
+{
+    const char *raw[] = {msg->subject, msg->body, msg->quoted, msg->forwarded};
+    for (int k = 0; k < 4; k++)
+        t->text[k] = ck_prepare_text(raw[k], &t->owned[k], &t->len[k]);
+}
+
+/* Free what scoped_texts_init() allocated. */
+static void scoped_texts_clear(ScopedTexts *t)
+{
+    for (int k = 0; k < 4; k++)
+        g_free(t->owned[k]);
+}
+
+/* Run S's regex over each scope of T, adding up to ROOM hits.  FALSE when
  * a PCRE2 limit was hit. */
 static gboolean regex_hits(const CkSignal *s, CkMatcher *m, const CkAnalysisInput *msg,
-                           int room, GPtrArray *hits)
+                           const ScopedTexts *t, int room, GPtrArray *hits)
 {
-    const char *texts[] = {msg->subject, msg->body, msg->quoted, msg->forwarded};
-    static const char *const names[] = {"subject", "new_text", "quoted", "forwarded"};
     for (int k = 0; k < 4 && room > 0; k++) {
         if (!(s->scopes & (1u << k)))
             continue;
-        g_autofree char *owned = NULL;
-        gsize len, pos = 0, ms, me;
-        const char *text = ck_prepare_text(texts[k], &owned, &len);
-        CkMatchResult r;
-        while (room > 0 && (r = ck_regex_next(m, s->regex, text, len, pos)) == CK_MATCH_FOUND) {
+        const char *text = t->text[k];
+        gsize pos = 0, ms, me;
+        CkMatchResult r = CK_MATCH_NONE;
+        while (room > 0 && (r = ck_regex_next(m, s->regex, text, t->len[k], pos)) == CK_MATCH_FOUND) {
             ck_matcher_span(m, 0, &ms, &me);
-            add_hit(hits, s, msg, names[k], text + ms, me - ms);
+            add_hit(hits, s, msg, scope_names[k], text + ms, me - ms);
             room--;
-            pos = me > pos ? me : len;
+            pos = me > pos ? me : pos + 1;
+            while (pos < t->len[k] && (text[pos] & 0xC0) == 0x80)
+                pos++;
         }
         if (room > 0 && r == CK_MATCH_LIMIT)
             return FALSE;
@@ -137,19 +161,23 @@ static void entity_hits_of(const CkSignal *s, const CkAnalysisInput *msg, guint 
 static gboolean message_hits(const CkCause *cause, CkMatcher *m, const CkAnalysisInput *msg,
                              guint pos, GPtrArray *entity_hits, int *counts, GPtrArray *hits)
 {
-    for (guint k = 0; k < cause->signals->len; k++) {
+    ScopedTexts texts;
+    scoped_texts_init(&texts, msg);
+    gboolean ok = TRUE;
+    for (guint k = 0; k < cause->signals->len && ok; k++) {
         const CkSignal *s = g_ptr_array_index(cause->signals, k);
         int room = s->max_hits - counts[k];
         if (room <= 0 || !side_matches(s, msg))
             continue;
         guint before = hits->len;
-        if (s->regex && !regex_hits(s, m, msg, room, hits))
-            return FALSE;
-        if (!s->regex)
+        if (s->regex)
+            ok = regex_hits(s, m, msg, &texts, room, hits);
+        else
             entity_hits_of(s, msg, pos, entity_hits, room, hits);
         counts[k] += hits->len - before;
     }
-    return TRUE;
+    scoped_texts_clear(&texts);
+    return ok;
 }
 
 /* Evaluate CAUSE over the case; see analyzer-private.h. */
@@ -281,8 +309,11 @@ static void add_cause(JsonBuilder *b, const CkCauseResult *r, JsonNode *entities
     const CkCause *c = r->cause;
     json_builder_begin_object(b);
     const char *fields[][2] = {{"id", c->id}, {"title", c->title_zh}, {"title_en", c->title_en},
-                               {"category", c->category}, {"file", c->where.file}};
+                               {"category", c->category}, {"summary", c->summary_zh},
+                               {"summary_en", c->summary_en}, {"file", c->where.file}};
     for (gsize k = 0; k < G_N_ELEMENTS(fields); k++) {
+        if (!fields[k][1])
+            continue;
         json_builder_set_member_name(b, fields[k][0]);
         json_builder_add_string_value(b, fields[k][1]);
     }

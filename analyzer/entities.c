@@ -114,6 +114,7 @@ char *ck_normalize_value(CkNormalize how, const char *text)
 
 /* ---- extraction ---- */
 
+/* Free a CkEntityHit (GDestroyNotify). */
 static void entity_hit_free(gpointer p)
 {
     CkEntityHit *h = p;

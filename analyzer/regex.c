@@ -34,8 +34,10 @@ static gboolean jit_available(void)
 
 /* Compile a rule pattern (see analyzer-private.h).  Caller frees with
  * ck_regex_free(); on failure *message is set. */
-CkRegex *ck_regex_compile(const char *pattern, guint flags, char **message)
+CkRegex *ck_regex_compile(const char *pattern, guint flags, char **message, gssize *erroffset)
 {
+    if (erroffset)
+        *erroffset = -1;
     uint32_t options = PCRE2_UTF | PCRE2_UCP;
     if (!(flags & CK_RE_CASE_SENSITIVE))
         options |= PCRE2_CASELESS;
@@ -45,12 +47,14 @@ CkRegex *ck_regex_compile(const char *pattern, guint flags, char **message)
         options |= PCRE2_DOTALL;
 
     int errcode = 0;
-    PCRE2_SIZE erroffset = 0;
+    PCRE2_SIZE offset = 0;
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                     options, &errcode, &erroffset, NULL);
+                                     options, &errcode, &offset, NULL);
     if (!code) {
         g_autofree char *text = pcre2_error_text(errcode);
-        *message = g_strdup_printf("bad regex at offset %zu: %s", (size_t)erroffset, text);
+        *message = g_strdup_printf("bad regex at offset %zu: %s", (size_t)offset, text);
+        if (erroffset)
+            *erroffset = (gssize)offset;
         return NULL;
     }
     uint32_t matchempty = 0;

@@ -18,6 +18,7 @@ static const char *const standard_entity_types[] = {
 
 /* ---- freeing ---- */
 
+/* Free an entity pattern (GDestroyNotify for the rule set's arrays). */
 static void entity_pattern_free(gpointer p)
 {
     CkEntityPattern *ep = p;
@@ -28,6 +29,7 @@ static void entity_pattern_free(gpointer p)
     g_free(ep);
 }
 
+/* Free a request pattern (GDestroyNotify for the rule set's arrays). */
 static void request_pattern_free(gpointer p)
 {
     CkRequestPattern *rp = p;
@@ -37,6 +39,7 @@ static void request_pattern_free(gpointer p)
     g_free(rp);
 }
 
+/* Free a signal (GDestroyNotify for the rule set's arrays). */
 static void signal_free(gpointer p)
 {
     CkSignal *s = p;
@@ -49,6 +52,7 @@ static void signal_free(gpointer p)
     g_free(s);
 }
 
+/* Free a step parameter (GDestroyNotify for the rule set's arrays). */
 static void param_free(gpointer p)
 {
     CkParam *param = p;
@@ -58,6 +62,7 @@ static void param_free(gpointer p)
     g_free(param);
 }
 
+/* Free a remediation step (GDestroyNotify for the rule set's arrays). */
 static void step_free(gpointer p)
 {
     CkStep *st = p;
@@ -75,6 +80,7 @@ static void step_free(gpointer p)
     g_free(st);
 }
 
+/* Free an example (GDestroyNotify for the rule set's arrays). */
 static void example_free(gpointer p)
 {
     CkExample *ex = p;
@@ -86,6 +92,7 @@ static void example_free(gpointer p)
     g_free(ex);
 }
 
+/* Free a cause and everything it owns (GDestroyNotify for the rule set's arrays). */
 static void cause_free(gpointer p)
 {
     CkCause *c = p;
@@ -185,10 +192,17 @@ static CkRegex *read_regex(CkLoadCtx *ctx, struct fy_node *map, const char *key,
     if (!source)
         return NULL;
     g_autofree char *message = NULL;
-    CkRegex *re = ck_regex_compile(source, read_regex_flags(ctx, map) | extra, &message);
-    if (!re)
-        ck_yaml_problem(ctx, ck_yaml_get(map, key), "'%s': %s", key, message);
-    return re;
+    gssize offset = -1;
+    CkRegex *re = ck_regex_compile(source, read_regex_flags(ctx, map) | extra, &message, &offset);
+    if (re)
+        return re;
+    int line, col;
+    if (offset >= 0)
+        ck_yaml_where_in_scalar(ctx, ck_yaml_get(map, key), (gsize)offset, &line, &col);
+    else
+        ck_yaml_where(ctx, ck_yaml_get(map, key), &line, &col);
+    ck_yaml_problem_at(ctx, line, col, "'%s': %s", key, message);
+    return NULL;
 }
 
 /* Look NAME up in TABLE (NULL-terminated names); -1 with a problem if absent. */
@@ -509,6 +523,7 @@ static void parse_id_list(CkLoadCtx *ctx, struct fy_node *map, const char *key, 
     }
 }
 
+/* Adapters giving parse_signal / parse_step the parse_id_list shape. */
 static gpointer signal_parser(CkLoadCtx *ctx, struct fy_node *n) { return parse_signal(ctx, n); }
 static gpointer step_parser(CkLoadCtx *ctx, struct fy_node *n) { return parse_step(ctx, n); }
 
@@ -585,9 +600,40 @@ static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size
 {
 }
 
-/* Parse PATH into a document; NULL (with problems) on YAML errors.
- * Caller destroys the document. */
-static struct fy_document *read_document(CkLoadCtx *ctx, const char *path)
+/* Whether TEXT holds nothing but blank lines and # comments. */
+static gboolean only_comments(const char *text)
+{
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (int i = 0; lines[i]; i++) {
+        const char *p = lines[i];
+        while (g_ascii_isspace(*p))
+            p++;
+        if (*p && *p != '#')
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Append libfyaml's collected errors from DIAG (positions already 1-based). */
+static gboolean report_yaml_errors(CkLoadCtx *ctx, struct fy_diag *diag)
+{
+    void *iter = NULL;
+    struct fy_diag_error *err;
+    gboolean reported = FALSE;
+    while ((err = fy_diag_errors_iterate(diag, &iter))) {
+        if (ctx->problems)
+            g_ptr_array_add(ctx->problems, g_strdup_printf("%s:%d:%d: YAML: %s", ctx->file,
+                                                           MAX(err->line, 1), MAX(err->column, 1), err->msg));
+        ctx->n_problems++;
+        reported = TRUE;
+    }
+    return reported;
+}
+
+/* Parse TEXT (the contents of ctx->file) into a document; NULL (with
+ * problems) on YAML errors.  TEXT must outlive the document.  Caller
+ * destroys the document. */
+static struct fy_document *read_document(CkLoadCtx *ctx, const char *text)
 {
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
@@ -601,19 +647,10 @@ static struct fy_document *read_document(CkLoadCtx *ctx, const char *path)
     }
     fy_diag_set_collect_errors(diag, true);
     struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET, .diag = diag};
-    struct fy_document *doc = fy_document_build_from_file(&cfg, path);
-    void *iter = NULL;
-    struct fy_diag_error *err;
-    gboolean reported = FALSE;
-    while ((err = fy_diag_errors_iterate(diag, &iter))) {
-        if (ctx->problems)
-            g_ptr_array_add(ctx->problems, g_strdup_printf("%s:%d:%d: YAML: %s", ctx->file,
-                                                           err->line + 1, err->column + 1, err->msg));
-        ctx->n_problems++;
-        reported = TRUE;
-    }
+    struct fy_document *doc = fy_document_build_from_string(&cfg, text, strlen(text));
+    gboolean reported = report_yaml_errors(ctx, diag);
     if (!doc && !reported)
-        ck_yaml_problem(ctx, NULL, "cannot read the file or it is not YAML");
+        ck_yaml_problem(ctx, NULL, "not a YAML document");
     if (doc && reported) {
         fy_document_destroy(doc);
         doc = NULL;
@@ -654,9 +691,10 @@ static void each_item(CkLoadCtx *ctx, struct fy_node *root, const char *key,
 
 typedef struct {
     CkRuleSet *rules;
-    GHashTable *seen_ids;
+    GHashTable *seen_ids;     /* cause id → "file:line:col" of its first definition */
 } LoadState;
 
+/* each_item() callbacks: parse one list item into the LoadState's rule set. */
 static void entity_item(CkLoadCtx *ctx, struct fy_node *n, gpointer d)
 {
     parse_entity_pattern(ctx, n, ((LoadState *)d)->rules);
@@ -682,7 +720,19 @@ static void load_file(const char *path, LoadState *st, GPtrArray *problems)
 {
     static const char *const keys[] = {"version", "entities", "requests", "causes", NULL};
     CkLoadCtx ctx = {.file = path, .problems = problems};
-    struct fy_document *doc = read_document(&ctx, path);
+    g_autofree char *text = NULL;
+    g_autoptr(GError) error = NULL;
+    if (!g_file_get_contents(path, &text, NULL, &error)) {
+        ck_yaml_problem(&ctx, NULL, "%s", error->message);
+        return;
+    }
+    if (!g_utf8_validate(text, -1, NULL)) {
+        ck_yaml_problem(&ctx, NULL, "file is not valid UTF-8");
+        return;
+    }
+    if (only_comments(text))
+        return;   /* an empty file holds no rules */
+    struct fy_document *doc = read_document(&ctx, text);
     if (!doc)
         return;
     struct fy_node *root = fy_document_root(doc);

@@ -75,6 +75,40 @@ static void run_list(const CkRuleSet *rules, CkMatcher *m, const CkCause *cause,
     }
 }
 
+/* Add {"example": i, "causes": [ids]} to B for each match example of CAUSE
+ * that other causes report too (information, not failure). */
+static void add_collisions(const CkRuleSet *rules, CkMatcher *m, const CkCause *cause, JsonBuilder *b)
+{
+    json_builder_set_member_name(b, "collisions");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < cause->match->len; i++) {
+        const CkExample *ex = g_ptr_array_index(cause->match, i);
+        g_autoptr(GPtrArray) others = g_ptr_array_new();
+        for (guint c = 0; c < rules->causes->len; c++) {
+            const CkCause *other = g_ptr_array_index(rules->causes, c);
+            if (other == cause)
+                continue;
+            g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+            CkCauseResult *r = run_example(rules, m, other, ex, warnings);
+            if (r->reported)
+                g_ptr_array_add(others, other->id);
+            ck_cause_result_free(r);
+        }
+        if (others->len == 0)
+            continue;
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "example");
+        json_builder_add_int_value(b, i);
+        json_builder_set_member_name(b, "causes");
+        json_builder_begin_array(b);
+        for (guint k = 0; k < others->len; k++)
+            json_builder_add_string_value(b, g_ptr_array_index(others, k));
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
 /* Run all examples (see rules.h).  Caller unrefs. */
 JsonNode *ck_rules_test(const CkRuleSet *rules, guint *n_failed_out)
 {
@@ -97,6 +131,7 @@ JsonNode *ck_rules_test(const CkRuleSet *rules, guint *n_failed_out)
         run_list(rules, m, cause, cause->match, TRUE, b, &passed, &failed);
         run_list(rules, m, cause, cause->no_match, FALSE, b, &passed, &failed);
         json_builder_end_array(b);
+        add_collisions(rules, m, cause, b);
         json_builder_set_member_name(b, "passed");
         json_builder_add_int_value(b, passed);
         json_builder_set_member_name(b, "failed");

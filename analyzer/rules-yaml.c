@@ -45,6 +45,14 @@ void ck_yaml_where(CkLoadCtx *ctx, struct fy_node *node, int *line, int *col)
     }
 }
 
+/* Append "file:line:col: message" with a ready message. */
+static void add_problem(CkLoadCtx *ctx, int line, int col, const char *msg)
+{
+    if (ctx->problems)
+        g_ptr_array_add(ctx->problems, g_strdup_printf("%s:%d:%d: %s", ctx->file, line, col, msg));
+    ctx->n_problems++;
+}
+
 /* Append "file:line:col: message" for NODE to the context's problems. */
 void ck_yaml_problem(CkLoadCtx *ctx, struct fy_node *node, const char *fmt, ...)
 {
@@ -54,9 +62,30 @@ void ck_yaml_problem(CkLoadCtx *ctx, struct fy_node *node, const char *fmt, ...)
     va_start(ap, fmt);
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    if (ctx->problems)
-        g_ptr_array_add(ctx->problems, g_strdup_printf("%s:%d:%d: %s", ctx->file, line, col, msg));
-    ctx->n_problems++;
+    add_problem(ctx, line, col, msg);
+}
+
+/* Append a problem at LINE:COL. */
+void ck_yaml_problem_at(CkLoadCtx *ctx, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    add_problem(ctx, line, col, msg);
+}
+
+/* Position of byte OFFSET inside scalar NODE; see rules-yaml.h. */
+void ck_yaml_where_in_scalar(CkLoadCtx *ctx, struct fy_node *node, gsize offset, int *line, int *col)
+{
+    ck_yaml_where(ctx, node, line, col);
+    const char *text = node ? fy_node_get_scalar0(node) : NULL;
+    enum fy_node_style style = node ? fy_node_get_style(node) : FYNS_ANY;
+    if (!text || strchr(text, '\n') || offset > strlen(text))
+        return;
+    if (style == FYNS_SINGLE_QUOTED ? strchr(text, '\'') != NULL : style != FYNS_PLAIN)
+        return;
+    *col += (int)g_utf8_pointer_to_offset(text, text + offset);
 }
 
 /* Whether NAME is in the NULL-terminated LIST. */

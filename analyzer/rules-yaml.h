@@ -26,6 +26,14 @@ void ck_yaml_where(CkLoadCtx *ctx, struct fy_node *node, int *line, int *col);
 void ck_yaml_problem(CkLoadCtx *ctx, struct fy_node *node, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 
+/* Append a problem at 1-based LINE:COL. */
+void ck_yaml_problem_at(CkLoadCtx *ctx, int line, int col, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+/* Position (1-based) of byte OFFSET inside scalar NODE's text when the text
+ * stands verbatim on one line of the file (plain or single-quoted without
+ * '' escapes); otherwise the node's own position. */
+void ck_yaml_where_in_scalar(CkLoadCtx *ctx, struct fy_node *node, gsize offset, int *line, int *col);
+
 /* Report keys of MAP not in ALLOWED (NULL-terminated) and keys of REQUIRED
  * (NULL-terminated, may be NULL) that are missing.  Returns FALSE only when
  * MAP is not a mapping (callers count problems through ctx->n_problems). */

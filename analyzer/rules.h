@@ -32,7 +32,10 @@ CkRuleSet *ck_ruleset_load_lenient(const char *const *paths, GPtrArray *problems
  *   {"rule": id, "file": path, "line": n, "passed": n, "failed": n,
  *    "failures": [{"kind": "match"|"no_match", "example": i (0-based),
  *                  "line": n, "text": snippet, "total": x, "threshold": y,
- *                  "fired": [signal ids], "warnings": [..]}]}
+ *                  "fired": [signal ids], "warnings": [..]}],
+ *    "collisions": [{"example": i, "causes": [other cause ids]}]}
+ * "collisions" lists `match` examples that other causes report too; they
+ * are information for the rule author, not failures.
  * Caller frees with json_node_unref().  *N_FAILED_OUT (may be NULL) gets the
  * number of failing examples over all causes. */
 JsonNode *ck_rules_test(const CkRuleSet *rules, guint *n_failed_out);

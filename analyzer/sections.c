@@ -138,6 +138,15 @@ static gboolean is_rule_line(const char *line, const char *chars)
     return TRUE;
 }
 
+/* Whether LINE is a sign-off ("Best regards", "谢谢") that ends a section. */
+static gboolean is_sign_off(const char *line)
+{
+    static GRegex *re;
+    return g_regex_match(fixed_regex(&re, "^\\s*(?:best regards|kind regards|regards|thanks|thank you|many thanks|"
+                                          "cheers|谢谢|多谢|此致|祝好|顺祝[^\\n]{0,6})\\s*[,，!！.。]?\\s*$"),
+                         line, 0, NULL);
+}
+
 /* Store the finished section KEY = TEXT into SECTIONS if it has content. */
 static void finish_section(GHashTable *sections, const char *key, GString *text)
 {
@@ -162,7 +171,7 @@ static void sections_of(const char *body, GHashTable *sections)
             continue;
         g_autofree char *rest = NULL;
         const char *opened = section_heading(line, &rest);
-        if (opened || is_rule_line(line, "-_—–")) {
+        if (opened || is_rule_line(line, "-_—–") || is_sign_off(line)) {
             finish_section(sections, key, text);
             g_string_truncate(text, 0);
             key = opened;
@@ -204,6 +213,7 @@ typedef struct {
     const CkRequestPattern *pattern;
 } Request;
 
+/* Free a Request (GDestroyNotify). */
 static void request_free(gpointer p)
 {
     Request *r = p;

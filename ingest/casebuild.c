@@ -147,20 +147,27 @@ static gboolean key_is_thread(const char *key)
 }
 
 /* Merge one linked case into the message's case (or the other way round
- * when only the linked one has a case ID).  Updates *case_rowid. */
-static gboolean merge_linked_case(CkStore *store, gint64 linked, gint64 *case_rowid, GError **error)
+ * when only the linked one has a case ID).  Updates *case_rowid; adds the
+ * row id of a case merged away to GONE, and skips cases already in it. */
+static gboolean merge_linked_case(CkStore *store, gint64 linked, gint64 *case_rowid, GHashTable *gone,
+                                  GError **error)
 {
-    if (linked == 0 || linked == *case_rowid)
+    if (linked == 0 || linked == *case_rowid || g_hash_table_contains(gone, &linked))
         return TRUE;
     char *mine = ck_store_case_key(store, *case_rowid, error);
     char *theirs = mine ? ck_store_case_key(store, linked, error) : NULL;
     gboolean ok = theirs != NULL;
-    if (ok && key_is_thread(theirs))
+    gint64 merged_away = 0;
+    if (ok && key_is_thread(theirs)) {
         ok = ck_store_case_merge(store, linked, *case_rowid, error);
-    else if (ok && key_is_thread(mine)) {
+        merged_away = linked;
+    } else if (ok && key_is_thread(mine)) {
         ok = ck_store_case_merge(store, *case_rowid, linked, error);
+        merged_away = *case_rowid;
         *case_rowid = linked;
     }
+    if (merged_away)
+        g_hash_table_add(gone, g_memdup2(&merged_away, sizeof merged_away));
     g_free(mine);
     g_free(theirs);
     return ok;
@@ -181,8 +188,10 @@ static gboolean merge_linked_cases(CkStore *store, const CkMessage *msg, gint64 
         if (found)
             g_array_append_val(linked, found);
     }
+    GHashTable *gone = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     for (guint i = 0; ok && i < linked->len; i++)
-        ok = merge_linked_case(store, g_array_index(linked, gint64, i), case_rowid, error);
+        ok = merge_linked_case(store, g_array_index(linked, gint64, i), case_rowid, gone, error);
+    g_hash_table_destroy(gone);
     g_array_unref(linked);
     return ok;
 }

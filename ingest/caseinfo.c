@@ -15,6 +15,7 @@ enum {
     RE_CUSTOMER_TITLE, /* 中国人寿用户… */
     RE_CUSTOMER_FIELD, /* 客户：X / Customer: X */
     RE_BOILERPLATE,  /* the support team's own footer and phrases */
+    RE_CASE_TAG,     /* the [案例号: ID ] tag of a subject */
     RE_COUNT
 };
 
@@ -38,6 +39,7 @@ static const char *const PATTERNS[RE_COUNT] = {
     [RE_BOILERPLATE] = "服务支持电话|服務支援電話|客户服务电话|客戶服務電話|我们将协助您|我們將協助您|"
                        "以下为案例总结|以下為案例總結|我们对这个问题所涉及范围界定|范围界定|"
                        "如果您对我们的产品和服务不满意|Support Engineer|Technical Support Team",
+    [RE_CASE_TAG] = "\\[\\s*(?:案例号|案例號|Case\\s*#?)\\s*[:：]?\\s*[A-Za-z0-9-]+\\s*\\]",
 };
 
 static GRegex *compiled[RE_COUNT];
@@ -49,7 +51,7 @@ static gpointer compile_patterns(gpointer unused)
     for (int i = 0; i < RE_COUNT; i++) {
         GRegexCompileFlags flags = G_REGEX_OPTIMIZE | G_REGEX_MULTILINE;
         if (i == RE_PREFIX || i == RE_CLOSE || i == RE_CLOSE_NEGATION || i == RE_CASE_MARKER
-            || i == RE_CUSTOMER_FIELD || i == RE_BOILERPLATE || i == RE_CONVENTION)
+            || i == RE_CUSTOMER_FIELD || i == RE_BOILERPLATE || i == RE_CONVENTION || i == RE_CASE_TAG)
             flags |= G_REGEX_CASELESS;
         if (i == RE_CONVENTION || i == RE_CUSTOMER_TITLE)
             flags &= ~G_REGEX_MULTILINE;
@@ -160,11 +162,19 @@ char *ck_subject_strip_prefixes(const char *subject, gboolean *had_prefix)
     return g_strstrip(text);
 }
 
-/* See caseinfo.h. */
+/* See caseinfo.h.  The case tag and aliases are left out too, so a reply
+ * whose gateway dropped "[案例号: … ]" still matches its case. */
 char *ck_subject_key(const char *subject)
 {
     char *stripped = ck_subject_strip_prefixes(subject, NULL);
-    char *key = g_utf8_casefold(stripped, -1);
+    char *untagged = g_regex_replace_literal(pattern(RE_CASE_TAG), stripped, -1, 0, "", 0, NULL);
+    char *unaliased = g_regex_replace_literal(pattern(RE_ALIAS), untagged ? untagged : stripped, -1, 0, "",
+                                              0, NULL);
+    char *collapsed = collapse_space(unaliased ? unaliased : stripped);
+    char *key = g_utf8_casefold(collapsed, -1);
+    g_free(collapsed);
+    g_free(unaliased);
+    g_free(untagged);
     g_free(stripped);
     return key;
 }

@@ -25,7 +25,8 @@ GPtrArray *ck_case_aliases_in_text(const char *text);
  * white space collapsed.  *had_prefix (may be NULL) says whether any was. */
 char *ck_subject_strip_prefixes(const char *subject, gboolean *had_prefix);
 
-/* The key used to match subjects: stripped, case-folded. */
+/* The key used to match subjects: prefixes, the [案例号: ID ] tag and
+ * aliases removed, white space collapsed, case-folded. */
 char *ck_subject_key(const char *subject);
 
 typedef struct {

@@ -392,7 +392,7 @@ static void append_gt(GString *out, const char *text)
 
 /* Append the quote of the previous message (its new text) in one of the
  * header styles real clients write; nothing for the first message. */
-static void append_quote(Gen *g, GString *out, const Thread *t, const char *prev_date_subject)
+static void append_quote(Gen *g, GString *out, const Thread *t, const char *prev_subject)
 {
     const Person *p = t->prev_team ? t->eng : t->contact;
     char *addr = t->prev_team ? g_strdup_printf("%s@cmgos.com", p->local) : g_strdup_printf("%s@%s", p->local, t->cust->domain);
@@ -403,7 +403,7 @@ static void append_quote(Gen *g, GString *out, const Thread *t, const char *prev
     case 0:
         d = fmt_time(when, t->en ? "%A, %B %-d, %Y %H:%M" : "%Y年%-m月%-d日 %H:%M");
         g_string_append_printf(out, t->en ? "\n________________________________\nFrom: %s <%s>\nSent: %s\nSubject: %s\n\n"
-                                          : "\n发件人: %s <%s>\n发送时间: %s\n主题: %s\n\n", name, addr, d, prev_date_subject);
+                                          : "\n发件人: %s <%s>\n发送时间: %s\n主题: %s\n\n", name, addr, d, prev_subject);
         g_string_append(out, t->prev_text);
         break;
     case 1:
@@ -414,7 +414,7 @@ static void append_quote(Gen *g, GString *out, const Thread *t, const char *prev
     case 2:
         d = fmt_time(when, "%Y年%-m月%-d日 %H:%M");
         g_string_append_printf(out, "\n------------------ 原始邮件 ------------------\n发件人: \"%s\"<%s>;\n发送时间: %s\n主题: %s\n\n%s",
-                               name, addr, d, prev_date_subject, t->prev_text);
+                               name, addr, d, prev_subject, t->prev_text);
         break;
     default:
         d = fmt_time(when, "%Y年%-m月%-d日");
@@ -575,7 +575,7 @@ static char *quote_head(const Thread *t)
     return s;
 }
 
-/* Choose how message I of thread T is encoded. */
+/* Choose how a message of thread T is encoded. */
 static Enc choose_enc(Gen *g, const Thread *t)
 {
     static const Enc table[] = {ENC_UTF8_B64, ENC_UTF8_B64, ENC_UTF8_B64, ENC_UTF8_B64, ENC_UTF8_QP, ENC_UTF8_QP, ENC_UTF8_QP,

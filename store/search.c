@@ -907,7 +907,7 @@ static char *format_from(const char *name, const char *addr)
     return g_strdup(*name ? name : addr);
 }
 
-/* Append the source text C[from..to) to OUT with runs of white space
+/* Append the bytes FROM..TO of TEXT to OUT with runs of white space
  * collapsed to one space. */
 static void append_collapsed(GString *out, const char *text, int from, int to)
 {
@@ -983,13 +983,12 @@ static gboolean fetch_fts_snippet(RowFetcher *f, gint64 mid, char **out, GError 
     if (sqlite3_bind_int64(f->snippet, 5, mid) != SQLITE_OK)
         return sql_fail(f->db, error, "binding a snippet query");
     int rc = sqlite3_step(f->snippet);
-    if (rc == SQLITE_ROW) {
-        char *text = column_dup(f->snippet, 0);
-        if (*text)
-            *out = text;
-        else
-            g_free(text);
-    } else if (rc != SQLITE_DONE) {
+    const char *text = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(f->snippet, 0) : NULL;
+    if (text && *text) {
+        GString *one_line = g_string_new(NULL);
+        append_collapsed(one_line, text, 0, (int)strlen(text));
+        *out = g_string_free(one_line, FALSE);
+    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         return sql_fail(f->db, error, "making a snippet");
     }
     return TRUE;

@@ -73,6 +73,7 @@ typedef struct {
     CkRuleSet *rules;
 } Fixture;
 
+/* Load the shipped rules/ into a fixture (fails the test when they do not load). */
 static int setup(void **state)
 {
     GError *error = NULL;
@@ -84,6 +85,7 @@ static int setup(void **state)
     return 0;
 }
 
+/* Free the fixture. */
 static int teardown(void **state)
 {
     Fixture *f = *state;
@@ -123,6 +125,7 @@ static gboolean has_entity(JsonNode *out, const char *type, const char *value)
     return FALSE;
 }
 
+/* Number of distinct values of entity TYPE in OUT. */
 static guint n_entities(JsonNode *out, const char *type)
 {
     JsonObject *ents = json_object_get_object_member(json_node_get_object(out), "entities");
@@ -280,8 +283,15 @@ static void test_command_normalisation(void **state)
 static void test_cscript_ospp(void **state)
 {
     Fixture *f = *state;
-    JsonNode *out = analyze_text(f->rules, "请运行 cscript ospp.vbs /dstatus 查看 Office 状态");
+    JsonNode *out = analyze_text(f->rules,
+        "请运行 cscript ospp.vbs /dstatus 查看 Office 状态\n"
+        "DISM.exe /Online /Get-CurrentEdition；netdom resetpwd /s:dc01 /ud:corp\\admin /pd:*\n"
+        "wuauclt.exe /resetauthorization /detectnow，然后 Test-ComputerSecureChannel -Repair 和 usoclient StartScan");
     assert_true(has_entity(out, "commands", "ospp /dstatus"));
+    assert_true(has_entity(out, "commands", "dism /online /get-currentedition"));
+    assert_true(has_entity(out, "commands", "netdom resetpwd /s:dc01 /ud:corp\\admin /pd:*"));
+    assert_true(has_entity(out, "commands", "wuauclt /resetauthorization /detectnow"));
+    assert_true(has_entity(out, "commands", "test-computersecurechannel -repair"));
     json_node_unref(out);
 }
 
@@ -675,7 +685,7 @@ static void test_rules_check_reports_positions(void **state)
     for (guint i = 0; i < problems->len; i++)
         print_message("%s\n", (char *)g_ptr_array_index(problems, i));
     g_autofree char *at6 = g_strdup_printf("%s:6:5: ", bad);
-    g_autofree char *at8 = g_strdup_printf("%s:8:28: ", bad);
+    g_autofree char *at8 = g_strdup_printf("%s:8:35: ", bad);   /* column of the offset */
     g_autofree char *at9 = g_strdup_printf("%s:9:28: ", bad);
     g_autofree char *at17 = g_strdup_printf("%s:17:11: ", bad);
     g_autofree char *at16 = g_strdup_printf("%s:17:7: ", dup);

@@ -60,6 +60,11 @@ static void reply_prefixes_are_stripped(void **state)
     assert_string_equal(a, b);
     g_free(a);
     g_free(b);
+    a = ck_subject_key(SEED_SUBJECT);
+    b = ck_subject_key("答复: % |普通事件|HP| 中国人寿用户要实现批量部署，批量激活 % 初次响应");
+    assert_string_equal(a, b);
+    g_free(a);
+    g_free(b);
 }
 
 static void subject_convention_gives_fields(void **state)

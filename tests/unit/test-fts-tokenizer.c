@@ -227,6 +227,15 @@ static void test_match_end_to_end(void **state)
     sqlite3_close(db);
 }
 
+/* sqlite3_prepare_v2 that reports the error message on failure. */
+static int test_prepare(sqlite3 *db, const char *sql, int n, sqlite3_stmt **stmt, const char **tail)
+{
+    int rc = sqlite3_prepare_v2(db, sql, n, stmt, tail);
+    if (rc != SQLITE_OK)
+        print_message("%s: %s\n", sql, sqlite3_errmsg(db));
+    return rc;
+}
+
 /* casekb_contains() and casekb_fold() SQL functions. */
 static void test_sql_functions(void **state)
 {
@@ -246,8 +255,8 @@ static void test_sql_functions(void **state)
     assert_string_equal((const char *)sqlite3_column_text(stmt, 3), "abc错误");
     sqlite3_finalize(stmt);
     /* a needle that changes per row (no constant auxdata) */
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT sum(casekb_contains(h, n)) FROM (VALUES"
-                                            " ('啟用', '启'), ('abc', 'B'), ('abc', 'x')) AS v(h, n)",
+    assert_int_equal(test_prepare(db, "WITH v(h, n) AS (VALUES ('啟用', '启'), ('abc', 'B'),"
+                                            " ('abc', 'x')) SELECT sum(casekb_contains(h, n)) FROM v",
                                         -1, &stmt, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
