@@ -138,18 +138,50 @@ static guint convert_replacing(GIConv cd, const char *data, gsize len, GString *
     return replaced;
 }
 
+/* Close a cached descriptor (hash table value destructor). */
+static void iconv_cache_close(gpointer cd)
+{
+    if ((GIConv) cd != (GIConv) -1)
+        g_iconv_close((GIConv) cd);
+}
+
+/* Per-thread cache of descriptors to UTF-8, keyed by charset: opening one
+ * loads a gconv module (dlopen) and closing unloads it, which cost more than
+ * the decoding itself when done per part.  Per thread, because an iconv
+ * descriptor keeps state and ingest may parse on worker threads. */
+static GPrivate iconv_cache = G_PRIVATE_INIT((GDestroyNotify) g_hash_table_unref);
+
+/* The cached descriptor from ICONV_NAME to UTF-8, reset to its initial
+ * state; (GIConv) -1 when iconv does not know the charset.  Owned by the
+ * cache: never close it. */
+static GIConv iconv_to_utf8(const char *iconv_name)
+{
+    GHashTable *cache = g_private_get(&iconv_cache);
+    if (!cache) {
+        cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, iconv_cache_close);
+        g_private_set(&iconv_cache, cache);
+    }
+    gpointer cd = NULL;
+    if (!g_hash_table_lookup_extended(cache, iconv_name, NULL, &cd)) {
+        cd = (gpointer) g_iconv_open("UTF-8", iconv_name);
+        g_hash_table_insert(cache, g_strdup(iconv_name), cd);
+    }
+    if ((GIConv) cd != (GIConv) -1)
+        g_iconv((GIConv) cd, NULL, NULL, NULL, NULL);
+    return (GIConv) cd;
+}
+
 /* Decode DATA from iconv charset ICONV_NAME into a new UTF-8 string with
  * NUL characters removed; *n_replaced gets the bytes replaced.  Returns
  * NULL when iconv does not know the charset.  Caller g_free()s. */
 static char *decode_with(const char *iconv_name, const char *data, gsize len,
                          guint *n_replaced)
 {
-    GIConv cd = g_iconv_open("UTF-8", iconv_name);
+    GIConv cd = iconv_to_utf8(iconv_name);
     if (cd == (GIConv) -1)
         return NULL;
     GString *out = g_string_sized_new(len + len / 2 + 1);
     *n_replaced = convert_replacing(cd, data, len, out);
-    g_iconv_close(cd);
     /* U+0000 is never kept (CkMessage invariant). */
     gsize w = 0;
     for (gsize r = 0; r < out->len; r++)
