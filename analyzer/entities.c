@@ -47,35 +47,66 @@ static char *program_name(const char *token)
     return name;
 }
 
+/* Split TEXT at blanks, keeping "double-quoted runs" together (quotes
+ * kept).  Returns char *; caller unrefs. */
+static GPtrArray *command_tokens(const char *text)
+{
+    GPtrArray *tokens = g_ptr_array_new_with_free_func(g_free);
+    GString *tok = g_string_new(NULL);
+    gboolean quoted = FALSE;
+    for (const char *p = text;; p++) {
+        gboolean blank = *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n';
+        if (!*p || (blank && !quoted)) {
+            if (tok->len)
+                g_ptr_array_add(tokens, g_strdup(tok->str));
+            g_string_truncate(tok, 0);
+            if (!*p)
+                break;
+            continue;
+        }
+        if (*p == '"')
+            quoted = !quoted;
+        g_string_append_c(tok, *p);
+    }
+    g_string_free(tok, TRUE);
+    return tokens;
+}
+
+/* Whether TOKEN names a .vbs script (quotes and case ignored). */
+static gboolean is_vbs(const char *token)
+{
+    g_autofree char *t = g_ascii_strdown(token, -1);
+    g_strstrip(g_strdelimit(t, "\"'", ' '));
+    return g_str_has_suffix(t, ".vbs");
+}
+
+/* Index of the token that names the program: past "cscript [//opts]" when
+ * a .vbs script follows (so "cscript slmgr.vbs /dlv" is slmgr). */
+static guint program_index(GPtrArray *tokens)
+{
+    g_autofree char *first = program_name(g_ptr_array_index(tokens, 0));
+    if (strcmp(first, "cscript") != 0 && strcmp(first, "wscript") != 0)
+        return 0;
+    guint k = 1;
+    while (k < tokens->len && g_str_has_prefix(g_ptr_array_index(tokens, k), "//"))
+        k++;
+    return k < tokens->len && is_vbs(g_ptr_array_index(tokens, k)) ? k : 0;
+}
+
 /* "C:\x\sysprep.exe /OOBE  /generalize" → "sysprep /oobe /generalize";
  * "cscript //nologo slmgr.vbs /dlv" → "slmgr /dlv".  Options (words that
  * start with / or -) are lower-cased; other arguments are kept as written. */
 static char *normalize_command(const char *text)
 {
-    g_auto(GStrv) tokens = g_strsplit_set(text, " \t\r\n", -1);
+    g_autoptr(GPtrArray) tokens = command_tokens(text);
+    if (tokens->len == 0)
+        return g_strdup("");
+    guint first = program_index(tokens);
     GString *out = g_string_new(NULL);
-    gboolean have_program = FALSE;
-    for (int i = 0; tokens[i]; i++) {
-        const char *tok = tokens[i];
-        if (!*tok)
-            continue;
-        if (!have_program) {
-            g_autofree char *name = program_name(tok);
-            if ((strcmp(name, "cscript") == 0 || strcmp(name, "wscript") == 0)) {
-                int k = i + 1;
-                while (tokens[k] && (!*tokens[k] || g_str_has_prefix(tokens[k], "//")))
-                    k++;
-                g_autofree char *script = tokens[k] ? g_ascii_strdown(tokens[k], -1) : NULL;
-                if (script && g_str_has_suffix(script, ".vbs")) {
-                    g_free(name);
-                    name = program_name(tokens[k]);
-                    i = k;
-                }
-            }
-            g_string_append(out, name);
-            have_program = TRUE;
-            continue;
-        }
+    g_autofree char *name = program_name(g_ptr_array_index(tokens, first));
+    g_string_append(out, name);
+    for (guint i = first + 1; i < tokens->len; i++) {
+        const char *tok = g_ptr_array_index(tokens, i);
         g_string_append_c(out, ' ');
         if (tok[0] == '/' || tok[0] == '-') {
             g_autofree char *lower = g_utf8_strdown(tok, -1);

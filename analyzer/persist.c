@@ -55,6 +55,27 @@ static void prefix_warnings(GPtrArray *warnings, guint first, const char *key)
     }
 }
 
+/* Put the case's own ID first in entities.case_ids: the analyzer reads only
+ * new and forwarded text, but the ID a person reads first is in the subject. */
+static void add_own_case_id(JsonNode *analysis, const char *key)
+{
+    JsonObject *o = JSON_NODE_HOLDS_OBJECT(analysis) ? json_node_get_object(analysis) : NULL;
+    JsonObject *entities = o && json_object_has_member(o, "entities")
+                           ? json_object_get_object_member(o, "entities") : NULL;
+    JsonArray *ids = entities && json_object_has_member(entities, "case_ids")
+                     ? json_object_get_array_member(entities, "case_ids") : NULL;
+    if (!ids || g_str_has_prefix(key, "THR-"))
+        return;
+    JsonArray *with_key = json_array_new();
+    json_array_add_string_element(with_key, key);
+    for (guint i = 0; i < json_array_get_length(ids); i++) {
+        JsonNode *id = json_array_get_element(ids, i);
+        if (g_strcmp0(json_node_get_string(id), key) != 0)
+            json_array_add_element(with_key, json_node_copy(id));
+    }
+    json_object_set_array_member(entities, "case_ids", with_key);
+}
+
 /* Analyse and store one case. */
 static gboolean analyze_one(CkStore *store, const CkRuleSet *rules, gint64 id, JsonArray *changed,
                             GPtrArray *warnings, GError **error)
@@ -68,6 +89,7 @@ static gboolean analyze_one(CkStore *store, const CkRuleSet *rules, gint64 id, J
         guint first_warning = warnings ? warnings->len : 0;
         JsonNode *analysis = ck_analyze_case(rules, in, messages->len, warnings);
         prefix_warnings(warnings, first_warning, key);
+        add_own_case_id(analysis, key);
         ok = ck_store_case_set_analysis(store, id, analysis, error);
         json_node_unref(analysis);
         g_free(in);

@@ -34,7 +34,13 @@ static gboolean jit_available(void)
 
 /* Compile a rule pattern (see analyzer-private.h).  Caller frees with
  * ck_regex_free(); on failure *message is set. */
-CkRegex *ck_regex_compile(const char *pattern, guint flags, char **message, gssize *erroffset)
+CkRegex *ck_regex_compile(const char *pattern, guint flags, char **message)
+{
+    return ck_regex_compile_at(pattern, flags, message, NULL);
+}
+
+/* Compile a rule pattern, reporting the error offset.  Caller frees. */
+CkRegex *ck_regex_compile_at(const char *pattern, guint flags, char **message, gssize *erroffset)
 {
     if (erroffset)
         *erroffset = -1;

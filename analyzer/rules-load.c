@@ -193,7 +193,7 @@ static CkRegex *read_regex(CkLoadCtx *ctx, struct fy_node *map, const char *key,
         return NULL;
     g_autofree char *message = NULL;
     gssize offset = -1;
-    CkRegex *re = ck_regex_compile(source, read_regex_flags(ctx, map) | extra, &message, &offset);
+    CkRegex *re = ck_regex_compile_at(source, read_regex_flags(ctx, map) | extra, &message, &offset);
     if (re)
         return re;
     int line, col;
@@ -205,7 +205,8 @@ static CkRegex *read_regex(CkLoadCtx *ctx, struct fy_node *map, const char *key,
     return NULL;
 }
 
-/* Look NAME up in TABLE (NULL-terminated names); -1 with a problem if absent. */
+/* Index of the value at KEY in TABLE (NULL-terminated names); FALLBACK when
+ * KEY is absent, or (with a problem) when the value is not in TABLE. */
 static int read_enum(CkLoadCtx *ctx, struct fy_node *map, const char *key,
                      const char *const *table, int fallback)
 {
@@ -226,7 +227,7 @@ static int read_enum(CkLoadCtx *ctx, struct fy_node *map, const char *key,
 static void parse_entity_pattern(CkLoadCtx *ctx, struct fy_node *node, CkRuleSet *rules)
 {
     static const char *const keys[] = {"type", "pattern", "flags", "group", "value",
-                                       "normalize", "note", "examples", NULL};
+                                       "normalize", "note", NULL};
     static const char *const required[] = {"type", "pattern", NULL};
     static const char *const norms[] = {"none", "upper", "lower", "hex8", "command", "digits", NULL};
     guint before = ctx->n_problems;
@@ -235,6 +236,9 @@ static void parse_entity_pattern(CkLoadCtx *ctx, struct fy_node *node, CkRuleSet
     CkEntityPattern *ep = g_new0(CkEntityPattern, 1);
     ep->where = where_of(ctx, node);
     ep->type = g_strdup(ck_yaml_string(ctx, node, "type"));
+    if (ep->type && !g_regex_match_simple("^[a-z][a-z0-9_]*$", ep->type, 0, 0))
+        ck_yaml_problem(ctx, ck_yaml_get(node, "type"), "entity type '%s' must be lower-case letters, digits, _",
+                        ep->type);
     ep->regex = read_regex(ctx, node, "pattern", 0);
     double group = 0;
     if (ck_yaml_number(ctx, node, "group", &group) && (group < 0 || group > 64 || group != (int)group))
@@ -364,6 +368,24 @@ static CkSignal *parse_signal(CkLoadCtx *ctx, struct fy_node *node)
     return s;
 }
 
+/* Check that PARAM's validate pattern is anchored and accepts its example. */
+static void check_param(CkLoadCtx *ctx, struct fy_node *node, const CkParam *param)
+{
+    const char *source = param->validate->source;
+    gsize n = strlen(source);
+    if (source[0] != '^' || n < 2 || source[n - 1] != '$')
+        ck_yaml_problem(ctx, ck_yaml_get(node, "validate"),
+                        "param '%s': 'validate' must be anchored with ^…$", param->name);
+    if (!param->example)
+        return;
+    CkMatcher *m = ck_matcher_new();
+    if (!ck_regex_matches(m, param->validate, param->example))
+        ck_yaml_problem(ctx, ck_yaml_get(node, "example"),
+                        "param '%s': example '%s' does not pass its 'validate' pattern",
+                        param->name, param->example);
+    ck_matcher_free(m);
+}
+
 /* Parse the `params:` mapping of a step into ST->params. */
 static void parse_params(CkLoadCtx *ctx, struct fy_node *map, CkStep *st)
 {
@@ -391,9 +413,8 @@ static void parse_params(CkLoadCtx *ctx, struct fy_node *map, CkStep *st)
         param->validate = read_regex(ctx, value, "validate", 0);
         param->example = g_strdup(ck_yaml_string(ctx, value, "example"));
         g_ptr_array_add(st->params, param);
-        if (param->validate && param->example && !g_regex_match_simple("^\\^.*\\$$", param->validate->source, 0, 0))
-            ck_yaml_problem(ctx, ck_yaml_get(value, "validate"),
-                            "param '%s': 'validate' must be anchored with ^…$", name);
+        if (param->validate)
+            check_param(ctx, value, param);
     }
 }
 
@@ -646,7 +667,7 @@ static struct fy_document *read_document(CkLoadCtx *ctx, const char *text)
         return NULL;
     }
     fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET, .diag = diag};
+    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT, .diag = diag};
     struct fy_document *doc = fy_document_build_from_string(&cfg, text, strlen(text));
     gboolean reported = report_yaml_errors(ctx, diag);
     if (!doc && !reported)
@@ -853,9 +874,17 @@ static gboolean check_cause_references(const CkRuleSet *rules, const CkCause *c,
     return ok;
 }
 
-/* Drop causes whose references do not resolve, reporting why. */
+/* Drop causes and request patterns whose references do not resolve,
+ * reporting why. */
 static void check_references(CkRuleSet *rules, GPtrArray *problems)
 {
+    for (guint i = rules->request_patterns->len; i-- > 0;) {
+        CkRequestPattern *rp = g_ptr_array_index(rules->request_patterns, i);
+        if (rp->needs && !str_array_has(rules->entity_types, rp->needs)) {
+            problem_at(problems, &rp->where, "request: 'answered_by' names unknown entity type '%s'", rp->needs);
+            g_ptr_array_remove_index(rules->request_patterns, i);
+        }
+    }
     for (guint i = rules->causes->len; i-- > 0;)
         if (!check_cause_references(rules, g_ptr_array_index(rules->causes, i), problems))
             g_ptr_array_remove_index(rules->causes, i);

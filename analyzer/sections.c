@@ -96,8 +96,8 @@ typedef struct {
 static SectionHeading headings[] = {
     {"next_steps", "问题分析(?:及|和|与)下一步计划|下一步计划|下一步工作|后续计划|行动计划|Next steps?|Action plan", NULL},
     {"problem", "问题描述|问题现象|故障现象|故障描述|Problem description|Issue description|Symptoms?", NULL},
-    {"analysis", "问题分析|原因分析|分析过程|Analysis|Problem analysis|Root cause(?: analysis)?", NULL},
-    {"conclusion", "问题结论|结论|解决方案|处理结果|Conclusion|Resolution|Solution", NULL},
+    {"analysis", "问题分析|原因分析|问题原因|根本原因|分析过程|Analysis|Problem analysis|Root cause(?: analysis)?|Cause", NULL},
+    {"conclusion", "问题结论|结论|解决方案|解决办法|处理结果|处理方法|Conclusion|Resolution|Solution|Fix|Workaround", NULL},
     {"definition", "问题定义|Problem definition|Issue definition", NULL},
     {"scope", "问题范围|Problem scope|Issue scope|Scope", NULL},
     {"details", "问题详情|详细信息|Problem details|Issue details|Details", NULL},
@@ -138,12 +138,16 @@ static gboolean is_rule_line(const char *line, const char *chars)
     return TRUE;
 }
 
-/* Whether LINE is a sign-off ("Best regards", "谢谢") that ends a section. */
+/* Whether LINE is a sign-off or closing boilerplate ("Best regards",
+ * "结案后如果还有问题…") that ends a section. */
 static gboolean is_sign_off(const char *line)
 {
     static GRegex *re;
-    return g_regex_match(fixed_regex(&re, "^\\s*(?:best regards|kind regards|regards|thanks|thank you|many thanks|"
-                                          "cheers|谢谢|多谢|此致|祝好|顺祝[^\\n]{0,6})\\s*[,，!！.。]?\\s*$"),
+    return g_regex_match(fixed_regex(&re,
+        "^\\s*(?:(?:best regards|kind regards|regards|thanks|thank you|many thanks|cheers|谢谢|多谢|此致|祝好|顺祝[^\\n]{0,6})"
+        "\\s*[,，!！.。]?\\s*$"
+        "|结案后|如果您(?:还)?有(?:任何|其他)|如有(?:任何|其他)?(?:疑问|问题)|欢迎随时|"
+        "if you have any (?:further |other )?questions|(?:please )?feel free to)"),
                          line, 0, NULL);
 }
 
@@ -221,6 +225,34 @@ static void request_free(gpointer p)
     g_free(r);
 }
 
+/* When TEXT[..end) ends with a colon ("请您提供：", "Could you please send:"),
+ * return the end of the list items on the lines that follow (at most 10);
+ * otherwise END. */
+static gsize extend_over_list(const char *text, gsize len, gsize end)
+{
+    gsize back = end;
+    while (back > 0 && (text[back - 1] == ' ' || text[back - 1] == '\t'))
+        back--;
+    gboolean colon = (back >= 1 && text[back - 1] == ':') ||
+                     (back >= 3 && memcmp(text + back - 3, "：", 3) == 0);
+    if (!colon)
+        return end;
+    gsize pos = end;
+    while (pos < len && text[pos] != '\n')
+        pos++;
+    for (int lines = 0; pos < len && lines < 10; lines++) {
+        gsize next = pos + 1;
+        while (next < len && text[next] != '\n')
+            next++;
+        g_autofree char *line = g_strndup(text + pos + 1, next - pos - 1);
+        g_autofree char *item = step_item(line);
+        if (!item)
+            break;
+        end = pos = next;
+    }
+    return end;
+}
+
 /* Append the requests RP finds in message I's new text to OUT. */
 static void find_requests(const CkRequestPattern *rp, CkMatcher *m, const CkAnalysisInput *msg,
                           guint pos_in_case, GPtrArray *out, guint first, GPtrArray *warnings)
@@ -239,6 +271,7 @@ static void find_requests(const CkRequestPattern *rp, CkMatcher *m, const CkAnal
         }
         if (overlapping)
             continue;
+        e = extend_over_list(text, len, e);
         Request *req = g_new0(Request, 1);
         *req = (Request){msg->index, pos_in_case, s, e, ck_snippet(text + s, e - s), rp};
         g_ptr_array_add(out, req);

@@ -57,6 +57,11 @@ JsonNode *ck_checklist_build(JsonObject *doc);
  * OUT untouched, for any other format. */
 gboolean ck_checklist_render(GString *out, JsonNode *checklist, const char *format);
 
+/* The command of checklist STEP (an element of "steps") with every checked
+ * parameter value in and OPEN name CLOSE for the others (e.g. "<", ">").
+ * Caller frees. */
+char *ck_checklist_fill_command(JsonObject *step, const char *open, const char *close);
+
 /* Small JSON helpers shared by the reply reports: the array / object
  * member NAME of OBJECT, or NULL when absent or of another type. */
 JsonArray *ck_json_array(JsonObject *object, const char *name);

@@ -198,7 +198,7 @@ void ck_html_column_chart(GString *out, const char *title, const CkChartBar *bar
 {
     if (!figure_begin(out, title, n))
         return;
-    const int col_w = 18, plot_h = 160, top = 18, left = 10, label_h = 60;
+    const int col_w = 18, plot_h = 160, top = 18, left = 40, label_h = 60;
     double max = bars_max(bars, n);
     int width = MAX(300, left * 2 + (int)n * col_w), base = top + plot_h;
     svg_begin(out, width, base + label_h);
@@ -219,4 +219,107 @@ void ck_html_column_chart(GString *out, const char *title, const CkChartBar *bar
         g_string_append_c(out, '\n');
     }
     g_string_append(out, "</svg></figure>\n");
+}
+
+/* ---- the HTML page backend (summary.h CkPageOps) ---- */
+
+/* The element name and class of each block kind. */
+static const struct {
+    const char *tag, *css_class;
+} HTML_BLOCKS[] = {
+    [CK_BLOCK_PARAGRAPH] = { "p", NULL },   [CK_BLOCK_NOTE] = { "p", "muted" },
+    [CK_BLOCK_LIST] = { "ul", NULL },       [CK_BLOCK_ITEM] = { "li", NULL },
+    [CK_BLOCK_TABLE] = { "table", NULL },   [CK_BLOCK_ROW] = { "tr", NULL },
+    [CK_BLOCK_HEAD_CELL] = { "th", NULL },  [CK_BLOCK_CELL] = { "td", NULL },
+    [CK_BLOCK_NUM_CELL] = { "td", "num" },
+    [CK_BLOCK_GROUP] = { "div", "charts" }, [CK_BLOCK_NAV] = { "nav", NULL },
+};
+
+/* Page frame callbacks: the head, and TITLE again as the <h1>. */
+static void html_begin(CkPage *page, const char *title)
+{
+    ck_html_page_begin(page->out, title);
+    ck_html_element(page->out, "h1", NULL, title);
+    g_string_append_c(page->out, '\n');
+}
+
+static void html_end(CkPage *page)
+{
+    ck_html_page_end(page->out);
+}
+
+/* <hN id="ANCHOR">escaped TEXT</hN>. */
+static void html_heading(CkPage *page, int level, const char *text, const char *anchor)
+{
+    g_string_append_printf(page->out, "<h%d", CLAMP(level, 1, 6));
+    if (anchor) {
+        g_string_append(page->out, " id=\"");
+        ck_html_escape(page->out, anchor);
+        g_string_append_c(page->out, '"');
+    }
+    g_string_append_c(page->out, '>');
+    ck_html_escape(page->out, text);
+    g_string_append_printf(page->out, "</h%d>\n", CLAMP(level, 1, 6));
+}
+
+/* Open a block element. */
+static void html_block_begin(CkPage *page, CkBlock kind)
+{
+    g_string_append_printf(page->out, "<%s", HTML_BLOCKS[kind].tag);
+    if (HTML_BLOCKS[kind].css_class)
+        g_string_append_printf(page->out, " class=\"%s\"", HTML_BLOCKS[kind].css_class);
+    g_string_append_c(page->out, '>');
+}
+
+/* Close a block element (block-level ones end their line). */
+static void html_block_end(CkPage *page, CkBlock kind)
+{
+    g_string_append_printf(page->out, "</%s>", HTML_BLOCKS[kind].tag);
+    if (kind != CK_BLOCK_HEAD_CELL && kind != CK_BLOCK_CELL && kind != CK_BLOCK_NUM_CELL)
+        g_string_append_c(page->out, '\n');
+}
+
+/* Inline pieces. */
+static void html_text(CkPage *page, const char *text)
+{
+    ck_html_escape(page->out, text);
+}
+
+static void html_strong(CkPage *page, const char *text)
+{
+    ck_html_element(page->out, "strong", NULL, text);
+}
+
+static void html_code(CkPage *page, const char *text)
+{
+    ck_html_element(page->out, "code", NULL, text);
+}
+
+static void html_link(CkPage *page, const char *href, const char *text)
+{
+    ck_html_link(page->out, href, text);
+}
+
+static void html_quote(CkPage *page, const char *text)
+{
+    ck_html_quote(page->out, text);
+}
+
+/* A chart as inline SVG. */
+static void html_chart(CkPage *page, gboolean columns, const char *title, const CkChartBar *bars, guint n)
+{
+    if (columns)
+        ck_html_column_chart(page->out, title, bars, n);
+    else
+        ck_html_bar_chart(page->out, title, bars, n);
+}
+
+/* See summary.h. */
+const CkPageOps *ck_page_ops_html(void)
+{
+    static const CkPageOps ops = {
+        html_begin, html_end, html_heading, html_block_begin, html_block_end, html_text,
+        html_strong, html_code, html_link, html_quote, html_chart,
+    };
+    return &ops;
 }

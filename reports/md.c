@@ -1,5 +1,6 @@
 /* md.c — Markdown escaping of mail text. */
 #include "reports/md.h"
+#include "reports/summary.h"
 #include <string.h>
 
 /* Characters escaped wherever they stand (CommonMark backslash escapes). */
@@ -107,15 +108,131 @@ void ck_md_code(GString *out, const char *text)
         g_string_append_c(out, '`');
 }
 
-/* See md.h. */
-void ck_md_table_head(GString *out, const char *const *headings)
+/* ---- the Markdown page backend (summary.h CkPageOps) ---- */
+
+/* Page frame: a level-one heading; nothing at the end. */
+static void md_begin(CkPage *page, const char *title)
 {
-    GString *rule = g_string_new("|");
-    g_string_append_c(out, '|');
-    for (guint i = 0; headings[i]; i++) {
-        g_string_append_printf(out, " %s |", headings[i]);
-        g_string_append(rule, "---|");
+    g_string_append(page->out, "# ");
+    ck_md_inline(page->out, title);
+    g_string_append(page->out, "\n\n");
+}
+
+static void md_end(CkPage *page)
+{
+}
+
+/* "## TEXT" (anchors are left to the renderer). */
+static void md_heading(CkPage *page, int level, const char *text, const char *anchor)
+{
+    for (int i = 0; i < CLAMP(level, 1, 6); i++)
+        g_string_append_c(page->out, '#');
+    g_string_append_c(page->out, ' ');
+    ck_md_inline(page->out, text);
+    g_string_append(page->out, "\n\n");
+}
+
+/* Open a block: list items start with "- ", rows with "|", notes in italics. */
+static void md_block_begin(CkPage *page, CkBlock kind)
+{
+    switch (kind) {
+    case CK_BLOCK_TABLE: page->row = 0; break;
+    case CK_BLOCK_ROW: page->cells = 0; g_string_append_c(page->out, '|'); break;
+    case CK_BLOCK_HEAD_CELL: case CK_BLOCK_CELL: case CK_BLOCK_NUM_CELL:
+        g_string_append_c(page->out, ' ');
+        break;
+    case CK_BLOCK_ITEM: g_string_append(page->out, "- "); break;
+    case CK_BLOCK_NOTE: g_string_append_c(page->out, '_'); break;
+    default: break;
     }
-    g_string_append_printf(out, "\n%s\n", rule->str);
-    g_string_free(rule, TRUE);
+}
+
+/* Close a block: the first row of a table is followed by its rule. */
+static void md_block_end(CkPage *page, CkBlock kind)
+{
+    switch (kind) {
+    case CK_BLOCK_HEAD_CELL: case CK_BLOCK_CELL: case CK_BLOCK_NUM_CELL:
+        g_string_append(page->out, " |");
+        page->cells++;
+        break;
+    case CK_BLOCK_ROW:
+        g_string_append_c(page->out, '\n');
+        if (page->row++ == 0) {
+            g_string_append_c(page->out, '|');
+            for (guint i = 0; i < page->cells; i++)
+                g_string_append(page->out, "---|");
+            g_string_append_c(page->out, '\n');
+        }
+        break;
+    case CK_BLOCK_ITEM: g_string_append_c(page->out, '\n'); break;
+    case CK_BLOCK_NOTE: g_string_append(page->out, "_\n\n"); break;
+    case CK_BLOCK_PARAGRAPH: case CK_BLOCK_NAV: g_string_append(page->out, "\n\n"); break;
+    default: g_string_append_c(page->out, '\n'); break;
+    }
+}
+
+/* Inline pieces. */
+static void md_text(CkPage *page, const char *text)
+{
+    ck_md_inline(page->out, text);
+}
+
+static void md_strong(CkPage *page, const char *text)
+{
+    g_string_append(page->out, "**");
+    ck_md_inline(page->out, text);
+    g_string_append(page->out, "**");
+}
+
+static void md_code(CkPage *page, const char *text)
+{
+    ck_md_code(page->out, text);
+}
+
+static void md_link(CkPage *page, const char *href, const char *text)
+{
+    g_string_append_c(page->out, '[');
+    ck_md_inline(page->out, text);
+    g_string_append_printf(page->out, "](%s)", href);
+}
+
+static void md_quote(CkPage *page, const char *text)
+{
+    ck_md_quote(page->out, text);
+}
+
+/* A chart as a two-column table under its title. */
+static void md_chart(CkPage *page, gboolean columns, const char *title, const CkChartBar *bars, guint n)
+{
+    g_string_append(page->out, "**");
+    ck_md_inline(page->out, title);
+    g_string_append(page->out, "**\n\n");
+    if (n == 0) {
+        g_string_append(page->out, "_No data._\n\n");
+        return;
+    }
+    g_string_append(page->out, "| | |\n|---|---:|\n");
+    for (guint i = 0; i < n; i++) {
+        if (columns && bars[i].value <= 0)
+            continue;   /* a time series: empty months are left out of the table */
+        g_string_append(page->out, "| ");
+        ck_md_cell(page->out, bars[i].label);
+        if (bars[i].value_text) {
+            g_string_append(page->out, " | ");
+            ck_md_inline(page->out, bars[i].value_text);
+            g_string_append(page->out, " |\n");
+        } else
+            g_string_append_printf(page->out, " | %.0f |\n", bars[i].value);
+    }
+    g_string_append_c(page->out, '\n');
+}
+
+/* See summary.h. */
+const CkPageOps *ck_page_ops_md(void)
+{
+    static const CkPageOps ops = {
+        md_begin, md_end, md_heading, md_block_begin, md_block_end, md_text,
+        md_strong, md_code, md_link, md_quote, md_chart,
+    };
+    return &ops;
 }

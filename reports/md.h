@@ -26,8 +26,5 @@ void ck_md_quote(GString *out, const char *text);
  * backticks inside it. */
 void ck_md_code(GString *out, const char *text);
 
-/* Append "| a | b |" and the "|---|---|" rule for the NULL-terminated
- * HEADINGS (literal strings, not escaped). */
-void ck_md_table_head(GString *out, const char *const *headings);
 
 #endif

@@ -24,8 +24,16 @@ char *ck_duration_text(gint64 seconds);
 
 /* MEMBER of OBJECT as an array / object; NULL when absent or of another
  * type.  Owned by OBJECT. */
-JsonArray *ck_json_array(JsonObject *object, const char *member);
-JsonObject *ck_json_object(JsonObject *object, const char *member);
+JsonArray *ck_json_get_array(JsonObject *object, const char *member);
+JsonObject *ck_json_get_object(JsonObject *object, const char *member);
+
+/* The message of case document DOC numbered INDEX; NULL when absent.
+ * Owned by DOC. */
+JsonObject *ck_case_message(JsonObject *doc, gint64 index);
+
+/* Add MEMBER: {seconds, text} to B (inside an object): the duration, or
+ * seconds null and text "" when not KNOWN. */
+void ck_json_add_duration(JsonBuilder *b, const char *member, gboolean known, gint64 seconds);
 
 /* Time to first response of a case document: from its first customer
  * message to the first support message after it.  FALSE when the thread
@@ -57,7 +65,8 @@ typedef enum {
     CK_BLOCK_PARAGRAPH, CK_BLOCK_NOTE,        /* a paragraph; a muted note */
     CK_BLOCK_LIST, CK_BLOCK_ITEM,             /* a bullet list and its items */
     CK_BLOCK_TABLE, CK_BLOCK_ROW,             /* a table; its rows (the first is the heading row) */
-    CK_BLOCK_HEAD_CELL, CK_BLOCK_CELL, CK_BLOCK_NUM_CELL
+    CK_BLOCK_HEAD_CELL, CK_BLOCK_CELL, CK_BLOCK_NUM_CELL,
+    CK_BLOCK_GROUP, CK_BLOCK_NAV              /* charts side by side; page navigation */
 } CkBlock;
 
 /* One chart bar (html.h); charts are drawn as SVG in HTML, tables in Markdown. */
@@ -122,7 +131,12 @@ JsonNode *ck_summary_build(JsonNode *doc);
  * requests.  Cause names link to CAUSE_DIR/slug.ext when CAUSE_DIR is set. */
 void ck_summary_write(CkPage *page, JsonNode *summary, const char *cause_dir);
 
-/* SUMMARY as a whole page in FORMAT ("md" or "html").  Caller frees. */
+/* NODE as pretty JSON (json-glib) with a final newline.  Caller frees
+ * with g_string_free(). */
+GString *ck_json_text(JsonNode *node);
+
+/* SUMMARY as a whole page in FORMAT ("md", "html" or "json").  Caller frees with
+ * g_string_free(). */
 GString *ck_summary_render(JsonNode *summary, const char *format);
 
 #endif

@@ -9,6 +9,8 @@
  * records what a correct ingest must find:
  *
  *   {"messages": N, "threads": T, "cases": {"CAS-…": messages, …},
+ *    "case_info": {"CAS-…": {status, vendor, severity, customer, title,
+ *                           alias, cause, language}, …},
  *    "words": {"激活": n, …}, …counters of the features used…}
  *
  * where words[w] is the number of messages whose NEW text (not the quoted
@@ -122,20 +124,25 @@ static const Cause causes[] = {
      L("执行 Test-ComputerSecureChannel -Repair，并对还原卡终端启用禁用计算机帐户密码更改策略。"), L("Run Test-ComputerSecureChannel -Repair and disable machine account password changes for those machines.")},
 };
 
-/* A customer organisation: names, mail domain and a KMS host name part. */
-typedef struct { const char *zh, *en, *domain; } Customer;
+#define BANK L("总行", "滨江支行", "城东分行", "营业部", "数据中心")
+#define INSURER L("总公司", "第二分公司", "理赔中心", "数据中心")
+#define BROKER L("总部", "营业部", "交易中心")
+#define OFFICE L("信息中心", "办公室", "服务大厅", "档案室")
+#define HOSPITAL L("门诊楼", "住院部", "信息科")
+
+/* A customer organisation: names, mail domain and its usual sites. */
+typedef struct { const char *zh, *en, *domain; const char *const *sites; } Customer;
 
 static const Customer customers[] = {
-    {"江淮农商银行", "Jianghuai Rural Bank", "jhrcb.example.cn"}, {"华瑞财产保险", "Huarui Insurance", "huarui-ins.example.cn"},
-    {"豫信证券", "Yuxin Securities", "yuxin-sec.example.cn"}, {"青禾市政务服务中心", "Qinghe Service Center", "qinghe-gov.example.cn"},
-    {"北辰市人民医院", "Beichen People's Hospital", "bchospital.example.cn"}, {"瑞阳商业银行", "Ruiyang Bank", "ruiyang-bank.example.cn"},
-    {"岷江市财政局", "Minjiang Finance Bureau", "mjcz.example.gov.cn"}, {"沧澜银行", "Canglan Bank", "canglan-bank.example.cn"},
-    {"鼎信财产保险", "Dingxin Insurance", "dingxin-ins.example.cn"}, {"临川市税务局", "Linchuan Tax Bureau", "lcsw.example.gov.cn"},
-    {"云岭农商银行", "Yunling Rural Bank", "ylrcb.example.cn"}, {"东陵市档案馆", "Dongling Archives", "dlda.example.gov.cn"},
-    {"泰和人寿保险", "Taihe Life", "taihe-life.example.cn"}, {"南屿市公安局", "Nanyu Police Bureau", "nygaj.example.gov.cn"},
-    {"金川证券", "Jinchuan Securities", "jinchuan-sec.example.cn"}, {"海曙区人民法院", "Haishu District Court", "hscourt.example.gov.cn"},
+    {"江淮农商银行", "Jianghuai Rural Bank", "jhrcb.example.cn", BANK}, {"华瑞财产保险", "Huarui Insurance", "huarui-ins.example.cn", INSURER},
+    {"豫信证券", "Yuxin Securities", "yuxin-sec.example.cn", BROKER}, {"青禾市政务服务中心", "Qinghe Service Center", "qinghe-gov.example.cn", OFFICE},
+    {"北辰市人民医院", "Beichen People's Hospital", "bchospital.example.cn", HOSPITAL}, {"瑞阳商业银行", "Ruiyang Bank", "ruiyang-bank.example.cn", BANK},
+    {"岷江市财政局", "Minjiang Finance Bureau", "mjcz.example.gov.cn", OFFICE}, {"沧澜银行", "Canglan Bank", "canglan-bank.example.cn", BANK},
+    {"鼎信财产保险", "Dingxin Insurance", "dingxin-ins.example.cn", INSURER}, {"临川市税务局", "Linchuan Tax Bureau", "lcsw.example.gov.cn", OFFICE},
+    {"云岭农商银行", "Yunling Rural Bank", "ylrcb.example.cn", BANK}, {"东陵市档案馆", "Dongling Archives", "dlda.example.gov.cn", OFFICE},
+    {"泰和人寿保险", "Taihe Life", "taihe-life.example.cn", INSURER}, {"南屿市公安局", "Nanyu Police Bureau", "nygaj.example.gov.cn", OFFICE},
+    {"金川证券", "Jinchuan Securities", "jinchuan-sec.example.cn", BROKER}, {"海曙区人民法院", "Haishu District Court", "hscourt.example.gov.cn", OFFICE},
 };
-static const char *const sites_zh[] = {"总部", "滨江支行", "第二分公司", "办税大厅", "营业部", "数据中心", "门诊楼", "信息中心", "城东分行", "档案室"};
 static const char *const sites_en[] = {"HQ", "Binjiang branch", "second office", "service hall", "main branch", "data centre"};
 static const char *const vendors[] = {"HP", "Dell", "Lenovo"};
 static const char *const severities[] = {"普通事件", "普通事件", "重要事件", "紧急事件"};
@@ -204,7 +211,8 @@ typedef struct {
     guint word_counts[N_WORDS];
     guint enc_counts[N_ENC];
     guint no_refs, subject_only, split_words, q_subjects;
-    JsonBuilder *cases;
+    JsonBuilder *cases;       /* {case_id: messages} */
+    JsonBuilder *info;        /* {case_id: {status, vendor, …}} */
 } Gen;
 
 /* Pick a random element index below n. */
@@ -282,7 +290,7 @@ static void thread_init(Gen *g, Thread *t, guint index, guint n_msgs)
     if (t->en)
         t->title = g_strdup_printf("%s %s: %s (ITSM-%06u)", t->cust->en, sites_en[pick(g, G_N_ELEMENTS(sites_en))], t->cause->title_en, index);
     else
-        t->title = g_strdup_printf("%s%s%s（ITSM-%06u）", t->cust->zh, sites_zh[pick(g, G_N_ELEMENTS(sites_zh))], t->cause->title_zh, index);
+        t->title = g_strdup_printf("%s%s%s（ITSM-%06u）", t->cust->zh, pick_line(g, t->cust->sites), t->cause->title_zh, index);
     /* 2019-01-01 .. 2024-11-30, +0800 working hours come from the offset below. */
     t->date = 1546300800 + (gint64) pick(g, 1880) * 86400 + 3600 + pick(g, 9 * 3600);
     t->ids = g_ptr_array_new_with_free_func(g_free);
@@ -768,6 +776,30 @@ static gboolean write_maildir(Gen *g, const GString *msg, gint64 date, GError **
     return ok;
 }
 
+/* Add "name": "value" to the builder B. */
+static void add_str(JsonBuilder *b, const char *name, const char *value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, value);
+}
+
+/* Record thread T's facts under its case ID: what the subject convention
+ * and the last message say, and the cause its templates came from. */
+static void add_case_info(JsonBuilder *b, const Thread *t)
+{
+    json_builder_set_member_name(b, t->case_id);
+    json_builder_begin_object(b);
+    add_str(b, "status", t->closed ? "closed" : "open");
+    add_str(b, "vendor", t->vendor);
+    add_str(b, "severity", t->severity);
+    add_str(b, "customer", t->en ? t->cust->en : t->cust->zh);
+    add_str(b, "title", t->title);
+    add_str(b, "alias", t->alias);
+    add_str(b, "cause", t->cause->id);
+    add_str(b, "language", t->en ? "en" : "zh");
+    json_builder_end_object(b);
+}
+
 /* Write every message of one thread and record it in the truth. */
 static gboolean write_thread(Gen *g, Thread *t, GError **error)
 {
@@ -789,6 +821,7 @@ static gboolean write_thread(Gen *g, Thread *t, GError **error)
     }
     json_builder_set_member_name(g->cases, t->case_id);
     json_builder_add_int_value(g->cases, t->n_msgs);
+    add_case_info(g->info, t);
     return TRUE;
 }
 
@@ -796,6 +829,7 @@ static gboolean write_thread(Gen *g, Thread *t, GError **error)
 static gboolean generate(Gen *g, GError **error)
 {
     json_builder_begin_object(g->cases);
+    json_builder_begin_object(g->info);
     while (g->done < g->total) {
         guint left = g->total - g->done, n = 3 + pick(g, 6);
         if (n > left || left - n < 3)
@@ -808,6 +842,7 @@ static gboolean generate(Gen *g, GError **error)
             return FALSE;
     }
     json_builder_end_object(g->cases);
+    json_builder_end_object(g->info);
     return TRUE;
 }
 
@@ -829,6 +864,8 @@ static gboolean write_truth(Gen *g, GError **error)
     add_int(b, "seed", g->total);
     json_builder_set_member_name(b, "cases");
     json_builder_add_value(b, json_builder_get_root(g->cases));
+    json_builder_set_member_name(b, "case_info");
+    json_builder_add_value(b, json_builder_get_root(g->info));
     json_builder_set_member_name(b, "words");
     json_builder_begin_object(b);
     for (guint w = 0; w < N_WORDS; w++)
@@ -887,7 +924,7 @@ int main(int argc, char **argv)
         return 2;
     }
     Gen g = {.rand = g_rand_new_with_seed((guint32) n), .dir = argv[2], .total = (guint) n,
-             .to_gb = g_iconv_open("GB18030", "UTF-8"), .cases = json_builder_new()};
+             .to_gb = g_iconv_open("GB18030", "UTF-8"), .cases = json_builder_new(), .info = json_builder_new()};
     g_autoptr(GError) error = NULL;
     gboolean ok = g.to_gb != (GIConv) -1 && open_outputs(&g, &error) && generate(&g, &error);
     if (g.mbox && fclose(g.mbox) != 0 && ok)
@@ -898,6 +935,7 @@ int main(int argc, char **argv)
     else
         printf("gen-archive: %u messages in %u threads written to %s\n", g.done, g.threads, g.dir);
     g_object_unref(g.cases);
+    g_object_unref(g.info);
     g_rand_free(g.rand);
     if (g.to_gb != (GIConv) -1)
         g_iconv_close(g.to_gb);

@@ -239,16 +239,22 @@ typedef struct {
     GString *buf;       /* scratch for token text */
 } Emitter;
 
-/* Send the token made of N folded characters C (cut to the maximum
+/* Send the token MARKER + the N folded characters C (cut to the maximum
  * length), with the source span of those characters.  Returns an SQLite
  * code; non-OK stops tokenizing. */
-static int emit_token(Emitter *e, int tflags, const CkFoldedChar *c, int n)
+static int emit_marked(Emitter *e, int tflags, const char *marker, const CkFoldedChar *c, int n)
 {
     int kept = MIN(n, CK_FTS_MAX_TOKEN_CHARS);
-    g_string_truncate(e->buf, 0);
+    g_string_assign(e->buf, marker);
     for (int i = 0; i < kept; i++)
         g_string_append_unichar(e->buf, c[i].ch);
     return e->emit(e->ctx, tflags, e->buf->str, (int)e->buf->len, c[0].start, c[n - 1].end);
+}
+
+/* Send the plain token made of N folded characters C. */
+static int emit_token(Emitter *e, int tflags, const CkFoldedChar *c, int n)
+{
+    return emit_marked(e, tflags, "", c, n);
 }
 
 /* Emit a Han/kana/hangul run of N characters (see fts-tokenizer.h).
@@ -314,7 +320,8 @@ static gboolean is_hex_literal(const CkFoldedChar *c, int n)
 }
 
 /* Emit the extra colocated tokens of a word part (document side only):
- * the whole joined group after the first part, the digits of 0x literals. */
+ * the whole joined group after the first part, the digits of 0x literals,
+ * and the marked suffixes (see CK_FTS_SUFFIX_MARK). */
 static int emit_word_extras(Emitter *e, const CkFoldedChar *part, int n, const CkFoldedChar *group,
                             int group_len, gboolean first_of_many)
 {
@@ -323,6 +330,9 @@ static int emit_word_extras(Emitter *e, const CkFoldedChar *part, int n, const C
         rc = emit_token(e, FTS5_TOKEN_COLOCATED, group, group_len);
     if (rc == SQLITE_OK && is_hex_literal(part, n))
         rc = emit_token(e, FTS5_TOKEN_COLOCATED, part + 2, n - 2);
+    for (int k = 1; k + CK_FTS_SUFFIX_MIN <= n && rc == SQLITE_OK; k++)
+        rc = emit_marked(e, FTS5_TOKEN_COLOCATED, CK_FTS_SUFFIX_MARK, part + k,
+                         MIN(n - k, CK_FTS_SUFFIX_CHARS));
     return rc;
 }
 
@@ -394,15 +404,25 @@ static void casekb_delete(Fts5Tokenizer *tok)
     g_free(tok);
 }
 
-/* fts5_tokenizer.xTokenize: fold TEXT and emit its tokens to XTOKEN. */
+/* fts5_tokenizer.xTokenize: fold TEXT and emit its tokens to XTOKEN.  A
+ * query string starting with CK_FTS_SUFFIX_MARK asks for one marked
+ * suffix token instead. */
 static int casekb_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text, int len,
                            TokenCallback xtoken)
 {
     if (len <= 0)
         return SQLITE_OK;
-    GArray *chars = ck_fts_fold_chars(text, len);
-    Emitter e = { xtoken, ctx, (flags & FTS5_TOKENIZE_QUERY) != 0, g_string_sized_new(64) };
-    int rc = tokenize_folded(&e, (const CkFoldedChar *)(void *)chars->data, (int)chars->len);
+    gboolean query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+    gboolean suffix = query && text[0] == CK_FTS_SUFFIX_MARK[0];
+    GArray *chars = ck_fts_fold_chars(text + suffix, len - suffix);
+    const CkFoldedChar *c = (const CkFoldedChar *)(void *)chars->data;
+    int n = (int)chars->len;
+    Emitter e = { xtoken, ctx, query, g_string_sized_new(64) };
+    int rc = SQLITE_OK;
+    if (suffix && n > 0)   /* a marked suffix query: one token */
+        rc = emit_marked(&e, 0, CK_FTS_SUFFIX_MARK, c, MIN(word_run_length(c, n), CK_FTS_SUFFIX_CHARS));
+    else if (!suffix)
+        rc = tokenize_folded(&e, c, n);
     g_string_free(e.buf, TRUE);
     g_array_unref(chars);
     return rc;

@@ -19,7 +19,12 @@
  *   Word (letters/digits of any other script): one position per word.
  *     Words joined by - : . _ @ (CAS-03877-J9N4S5, CMIT:0001828) also get the
  *     whole joined token colocated with the first part; 0x-prefixed hex
- *     (0xC004F074) also gets the digits without 0x colocated.
+ *     (0xC004F074) also gets the digits without 0x colocated.  Each part
+ *     also gets, colocated, its suffixes from the second character on that
+ *     are at least CK_FTS_SUFFIX_MIN characters long, cut to
+ *     CK_FTS_SUFFIX_CHARS and marked with CK_FTS_SUFFIX_MARK
+ *     ("activation" -> "\x01ctivatio", "\x01tivation", …, "\x01ion"), so
+ *     a fragment cut out of a word is found by a prefix query.
  * Query side: a Han run of length 1 is its unigram, longer runs their
  * bigrams (consecutive positions, so a phrase) plus, when more tokens
  * follow in the query, the last character's unigram (so the run spans as
@@ -37,6 +42,14 @@ typedef enum {
     CK_FTS_ERROR_FTS5,    /* SQLite has no FTS5 or refused the tokenizer */
     CK_FTS_ERROR_OPENCC   /* OpenCC's t2s configuration could not be loaded */
 } CkFtsError;
+
+/* Marked word suffixes (document side); a query string that starts with the
+ * mark is tokenized as one marked suffix token, e.g. "\x01ctivat" * in an
+ * FTS5 expression finds words containing "ctivat" after their first
+ * character. */
+#define CK_FTS_SUFFIX_MARK "\x01"
+#define CK_FTS_SUFFIX_MIN 3
+#define CK_FTS_SUFFIX_CHARS 8
 
 /* Register the tokenizer as "casekb" on DB (through the fts5_api pointer),
  * and the SQL functions casekb_fold(text) and casekb_contains(hay, needle)

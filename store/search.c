@@ -446,26 +446,59 @@ static const char *column_filter(guint columns)
     }
 }
 
-/* Append one indexable piece (folded characters C[0..N) of one class) of a
- * phrase to EXPR, ANDed with what is there. */
-static void append_piece(GString *expr, const CkFoldedChar *c, int n, gboolean prefix, guint columns)
+/* The folded characters C[0..N) as UTF-8.  Caller frees. */
+static char *piece_text(const CkFoldedChar *c, int n)
 {
     GString *piece = g_string_new(NULL);
     for (int i = 0; i < n; i++)
         g_string_append_unichar(piece, c[i].ch);
+    return g_string_free(piece, FALSE);
+}
+
+/* Start a new conjunct in EXPR: " AND " unless it is the first, then the
+ * column filter of COLUMNS. */
+static void append_conjunct(GString *expr, guint columns)
+{
     if (expr->len > 0)
         g_string_append(expr, " AND ");
     g_string_append(expr, column_filter(columns));
-    append_fts_string(expr, piece->str, (gssize)piece->len);
+}
+
+/* Append one indexable piece (folded characters C[0..N) of one class) of a
+ * phrase to EXPR, ANDed with what is there; PREFIX: as a prefix. */
+static void append_piece(GString *expr, const CkFoldedChar *c, int n, gboolean prefix, guint columns)
+{
+    char *piece = piece_text(c, n);
+    append_conjunct(expr, columns);
+    append_fts_string(expr, piece, -1);
     if (prefix)
         g_string_append(expr, " *");
-    g_string_free(piece, TRUE);
+    g_free(piece);
+}
+
+/* Append a word C[0..N) cut by the phrase's start (and by its end when
+ * CUT_END): the start of a word, or a marked suffix of a longer one. */
+static void append_cut_word(GString *expr, const CkFoldedChar *c, int n, gboolean cut_end, guint columns)
+{
+    char *word = piece_text(c, n);
+    char *head = piece_text(c, MIN(n, CK_FTS_SUFFIX_CHARS));
+    char *suffix = g_strconcat(CK_FTS_SUFFIX_MARK, head, NULL);
+    append_conjunct(expr, columns);
+    g_string_append_c(expr, '(');
+    append_fts_string(expr, word, -1);
+    g_string_append(expr, cut_end ? " * OR " : " OR ");
+    append_fts_string(expr, suffix, -1);
+    g_string_append(expr, " *)");
+    g_free(suffix);
+    g_free(head);
+    g_free(word);
 }
 
 /* The FTS5 expression every message containing phrase TEXT must match,
  * or NULL when it has no usable piece.  Han runs are always exact bigram
- * phrases; a word cut by the phrase's start may be the tail of a longer
- * word and is skipped; one cut by its end becomes a prefix.  Caller frees. */
+ * phrases; a word cut by the phrase's end becomes a prefix; one cut by its
+ * start may be the tail of a longer word and uses the marked suffix tokens
+ * (skipped when shorter than CK_FTS_SUFFIX_MIN).  Caller frees. */
 static char *phrase_candidate(const char *text, guint columns)
 {
     GArray *chars = ck_fts_fold_chars(text, -1);
@@ -481,6 +514,8 @@ static char *phrase_candidate(const char *text, guint columns)
             append_piece(expr, c + i, j - i, FALSE, columns);
         else if (cls == CK_FTS_CLASS_WORD && i > 0)
             append_piece(expr, c + i, j - i, j == n, columns);
+        else if (cls == CK_FTS_CLASS_WORD && j - i >= CK_FTS_SUFFIX_MIN)
+            append_cut_word(expr, c + i, j - i, j == n, columns);
         i = j;
     }
     g_array_unref(chars);

@@ -67,6 +67,7 @@ JQ
 
 : >"$TMP/want-files"
 : >"$TMP/got-files"
+set -f   # the key THR-* must not glob
 for key in $(jq -r '.cases | keys[]' "$expected"); do
     jq --arg k "$key" '.cases[$k]' "$expected" >"$TMP/exp.json"
     id=$(jq -r --arg k "$key" '.lookup // $k' "$TMP/exp.json")
@@ -86,6 +87,7 @@ for key in $(jq -r '.cases | keys[]' "$expected"); do
     jq -r --arg key "$key" '.messages[].source | sub("^.*samples/"; "") | sub(":[0-9]+$"; "") | "\($key)\t\(.)"' \
         "$TMP/show.json" >>"$TMP/got-files"
 done
+set +f
 
 # Every sample file belongs to exactly one case, and to the right one.
 sort -u "$TMP/want-files" >"$TMP/want-files.s"

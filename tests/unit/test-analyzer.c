@@ -285,9 +285,11 @@ static void test_cscript_ospp(void **state)
     Fixture *f = *state;
     JsonNode *out = analyze_text(f->rules,
         "请运行 cscript ospp.vbs /dstatus 查看 Office 状态\n"
+        "cscript \"C:\\Program Files\\Microsoft Office\\Office16\\OSPP.VBS\" /act\n"
         "DISM.exe /Online /Get-CurrentEdition；netdom resetpwd /s:dc01 /ud:corp\\admin /pd:*\n"
         "wuauclt.exe /resetauthorization /detectnow，然后 Test-ComputerSecureChannel -Repair 和 usoclient StartScan");
     assert_true(has_entity(out, "commands", "ospp /dstatus"));
+    assert_true(has_entity(out, "commands", "ospp /act"));
     assert_true(has_entity(out, "commands", "dism /online /get-currentedition"));
     assert_true(has_entity(out, "commands", "netdom resetpwd /s:dc01 /ud:corp\\admin /pd:*"));
     assert_true(has_entity(out, "commands", "wuauclt /resetauthorization /detectnow"));
@@ -382,7 +384,8 @@ static void test_sections_english_and_override(void **state)
     Fixture *f = *state;
     CkAnalysisInput msgs[] = {
         message(1, "Problem description: KMS clients fail.\nConclusion:\nnot yet\n", FALSE),
-        message(2, "Analysis shows nothing.\nNext steps:\n1. run slmgr /dlv\n\nConclusion: port 1688 was blocked.\n", FALSE),
+        message(2, "Analysis shows nothing.\nNext steps:\n1. run slmgr /dlv\n\nConclusion: port 1688 was blocked.\n"
+                   "If you have any further questions, just reply.\nBest regards,\nAnna\n", FALSE),
     };
     JsonNode *out = ck_analyze_case(f->rules, msgs, 2, NULL);
     JsonObject *s = json_object_get_object_member(json_node_get_object(out), "sections");
@@ -437,6 +440,17 @@ static void test_requests_answered_rule(void **state)
     JsonObject *dlv = request_at(out, 1);
     assert_int_equal(json_object_get_int_member(dlv, "message"), 3);
     assert_true(json_object_get_boolean_member(dlv, "answered"));
+    json_node_unref(out);
+
+    CkAnalysisInput listed[] = {
+        message(1, "Could you please send:\n1. the output of slmgr /dlv\n2. a screenshot\n\nThanks", FALSE),
+    };
+    out = ck_analyze_case(f->rules, listed, 1, NULL);
+    JsonObject *req = request_at(out, 0);
+    assert_string_equal(json_object_get_string_member(req, "text"),
+                        "Could you please send: 1. the output of slmgr /dlv 2. a screenshot");
+    assert_false(json_object_get_boolean_member(req, "answered"));
+    assert_true(JSON_NODE_HOLDS_NULL(json_object_get_member(req, "answered_by")));
     json_node_unref(out);
 
     CkAnalysisInput seed[] = {message(1, seed_msg1, FALSE), message(2, seed_msg2, FALSE),

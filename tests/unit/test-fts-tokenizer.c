@@ -71,7 +71,8 @@ static GPtrArray *tokenize(const char *text, int flags)
     return out;
 }
 
-/* Tokens rendered as "a b|c d" ('|' = colocated with the previous one). */
+/* Tokens rendered as "a b|c d" ('|' = colocated with the previous one;
+ * the suffix mark shown as '~'). */
 static char *render(GPtrArray *toks)
 {
     GString *s = g_string_new(NULL);
@@ -79,7 +80,9 @@ static char *render(GPtrArray *toks)
         Tok *t = toks->pdata[i];
         if (i > 0)
             g_string_append_c(s, t->colocated ? '|' : ' ');
-        g_string_append(s, t->text);
+        gboolean marked = t->text[0] == CK_FTS_SUFFIX_MARK[0];
+        g_string_append(s, marked ? "~" : "");
+        g_string_append(s, t->text + marked);
     }
     return g_string_free(s, FALSE);
 }
@@ -98,9 +101,10 @@ static void assert_tokens(const char *text, int flags, const char *expected)
 /* Han bigrams with colocated unigrams, Latin words, hex codes. */
 static void test_mixed_document(void **state)
 {
-    assert_tokens("启用Windows失败", FTS5_TOKENIZE_DOCUMENT, "启用|启 用 windows 失败|失 败");
+    assert_tokens("启用Windows失败", FTS5_TOKENIZE_DOCUMENT, "启用|启 用 windows|~indows|~ndows|~dows|~ows 失败|失 败");
     assert_tokens("Error 0xC004F074: 激活", FTS5_TOKENIZE_DOCUMENT,
-                  "error 0xc004f074|c004f074 激活|激 活");
+                  "error|~rror|~ror 0xc004f074|c004f074|~xc004f07|~c004f074|~004f074|~04f074|~4f074"
+                  "|~f074|~074 激活|激 活");
     assert_tokens("  , ; 。", FTS5_TOKENIZE_DOCUMENT, "");
     assert_tokens("カタカナ한국어", FTS5_TOKENIZE_DOCUMENT,
                   "カタ|カ タカ|タ カナ|カ ナ한|ナ 한국|한 국어|국 어");
@@ -110,7 +114,7 @@ static void test_mixed_document(void **state)
 static void test_full_width(void **state)
 {
     assert_tokens("ＳＬＭＧＲ　／ＡＴＯ ０ｘＣ００４", FTS5_TOKENIZE_DOCUMENT,
-                  "slmgr ato 0xc004|c004");
+                  "slmgr|~lmgr|~mgr ato 0xc004|c004|~xc004|~c004|~004");
     assert_tokens("SLMGR", FTS5_TOKENIZE_QUERY, "slmgr");
 }
 
@@ -118,7 +122,8 @@ static void test_full_width(void **state)
 static void test_ids_whole(void **state)
 {
     assert_tokens("CAS-03877-J9N4S5 and CMIT:0001828.", FTS5_TOKENIZE_DOCUMENT,
-                  "cas|cas-03877-j9n4s5 03877 j9n4s5 and cmit|cmit:0001828 0001828");
+                  "cas|cas-03877-j9n4s5 03877|~3877|~877 j9n4s5|~9n4s5|~n4s5|~4s5 and cmit"
+                  "|cmit:0001828|~mit 0001828|~001828|~01828|~1828|~828");
     assert_tokens("CAS-03877-J9N4S5", FTS5_TOKENIZE_QUERY, "cas 03877 j9n4s5");
     assert_tokens("a - b", FTS5_TOKENIZE_DOCUMENT, "a b");
 }
@@ -151,7 +156,8 @@ static void test_offsets_map_back(void **state)
         assert_true(t->start >= 0 && t->start < t->end && t->end <= (int)strlen(text));
         char *span = g_strndup(text + t->start, (gsize)(t->end - t->start));
         char *folded = ck_fts_fold(span);
-        if (strcmp(folded, t->text) != 0)
+        const char *text = t->text + (t->text[0] == CK_FTS_SUFFIX_MARK[0]);
+        if (strcmp(folded, text) != 0)
             fail_msg("token %s maps to \"%s\" (folded \"%s\")", t->text, span, folded);
         g_free(folded);
         g_free(span);
@@ -168,6 +174,8 @@ static void test_query_side(void **state)
     assert_tokens("0xC004F074 失败", FTS5_TOKENIZE_QUERY, "0xc004f074 失败");
     assert_tokens("错误代码0xC004F074", FTS5_TOKENIZE_QUERY, "错误 误代 代码 码 0xc004f074");
     assert_tokens("启用，", FTS5_TOKENIZE_QUERY, "启用");
+    assert_tokens(CK_FTS_SUFFIX_MARK "ＣＴＩＶＡＴＩＯＮ", FTS5_TOKENIZE_QUERY, "~ctivatio");
+    assert_tokens(CK_FTS_SUFFIX_MARK "ion", FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX, "~ion");
 }
 
 /* Run SQL that must succeed. */
@@ -216,6 +224,9 @@ static void test_match_end_to_end(void **state)
     assert_int_equal(match_count(db, "\"無法啟用0xC004F074\""), 1);
     assert_int_equal(match_count(db, "\"无法启用 0xC004F074\""), 1);
     assert_int_equal(match_count(db, "\"启用/dlv\""), 0);
+    assert_int_equal(match_count(db, "\"" CK_FTS_SUFFIX_MARK "004F0\" *"), 1);
+    assert_int_equal(match_count(db, "\"" CK_FTS_SUFFIX_MARK "MGR\""), 1);
+    assert_int_equal(match_count(db, "\"" CK_FTS_SUFFIX_MARK "LMG\""), 0);
 
     sqlite3_stmt *stmt = NULL;
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH"
