@@ -99,6 +99,7 @@ JsonNode *ck_mail_document(const CkRuleSet *rules, const char *path, GError **er
 
 typedef struct {
     const char *open, *close;            /* the to-fill marker around a name */
+    const char *marker;                  /* how every to-fill marker starts */
     const char *greeting_fmt_before, *greeting_after;
     const char *intro, *definition, *scope_label, *scope, *details, *analysis, *next_steps, *why, *do_not;
     const char *requests, *closing, *signature, *sep;
@@ -107,7 +108,7 @@ typedef struct {
 } Words;
 
 static const Words ZH = {
-    "【待补充：", "】", "", " 您好！",
+    "【待补充：", "】", "【待补充", "", " 您好！",
     "根据目前的沟通，我谨在此阐述我们对这个问题的理解和范围界定：", "问题定义:", "问题范围:",
     "我们将协助您分析处理上述问题，并对定义的问题给予最大的技术支持。", "问题详情：", "问题分析:",
     "下一步计划:", "原因：", "注意：", "需要您提供的信息:",
@@ -121,7 +122,7 @@ static const Words ZH = {
 };
 
 static const Words EN = {
-    "[TO FILL: ", "]", "Hi ", ",",
+    "[TO FILL: ", "]", "[TO FILL", "Hi ", ",",
     "To confirm our understanding of this problem and the scope of this case:", "Problem definition:", "Scope:",
     "We will help you analyse and resolve the problem defined above.", "Details:", "Analysis:",
     "Next steps:", "Why: ", "Note: ", "What we need from you:",
@@ -474,7 +475,7 @@ static char *reply_text(JsonObject *d, const Words *w)
 static gint64 count_markers(const char *text, const Words *w)
 {
     gint64 n = 0;
-    for (const char *p = text; (p = strstr(p, w->open)) != NULL; p += strlen(w->open))
+    for (const char *p = text; (p = strstr(p, w->marker)) != NULL; p += strlen(w->marker))
         n++;
     return n;
 }

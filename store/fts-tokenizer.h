@@ -43,6 +43,13 @@ typedef enum {
     CK_FTS_ERROR_OPENCC   /* OpenCC's t2s configuration could not be loaded */
 } CkFtsError;
 
+/* The version of the token scheme.  Bump it whenever documents would be
+ * tokenized differently; a database indexed under another version must be
+ * reindexed (INSERT INTO messages_fts(messages_fts) VALUES('rebuild')), or
+ * searches miss rows.  1: bigrams/unigrams, words, IDs; 2: + marked word
+ * suffixes. */
+#define CK_FTS_TOKENIZER_VERSION 2
+
 /* Marked word suffixes (document side); a query string that starts with the
  * mark is tokenized as one marked suffix token, e.g. "\x01ctivat" * in an
  * FTS5 expression finds words containing "ctivat" after their first

@@ -4,9 +4,15 @@
  * prefix, phrase or filter), each possibly negated.  Running it builds one
  * SQL statement in which every atom is a predicate with bound parameters:
  *   word / prefix  m.id IN (SELECT rowid FROM messages_fts WHERE … MATCH ?)
- *   phrase         an FTS5 candidate test (its indexable pieces) AND an
- *                  exact check casekb_contains(column, ?) — so phrases
- *                  are exact substrings after folding, whatever they cut
+ *   phrase         an FTS5 candidate test (its indexable pieces: Han runs
+ *                  as bigram phrases, whole words, a word cut by the end as
+ *                  a prefix, a word cut by the start through the marked
+ *                  suffix tokens) AND an exact check
+ *                  casekb_contains(column, ?) — so phrases are exact
+ *                  substrings after folding, whatever they cut.  Phrases of
+ *                  Han characters only are exact through FTS5 alone; a
+ *                  phrase with no usable piece ("a", "-") is checked on
+ *                  every row
  *   filter         a test on messages m / cases c / case_* tables
  * Groups whose atoms are all positive and indexable are also ANDed into one
  * MATCH on messages_fts that drives the query and gives bm25 ranks and

@@ -156,8 +156,10 @@ static void test_offsets_map_back(void **state)
         assert_true(t->start >= 0 && t->start < t->end && t->end <= (int)strlen(text));
         char *span = g_strndup(text + t->start, (gsize)(t->end - t->start));
         char *folded = ck_fts_fold(span);
-        const char *text = t->text + (t->text[0] == CK_FTS_SUFFIX_MARK[0]);
-        if (strcmp(folded, text) != 0)
+        /* a suffix may start inside a cluster that folds to several
+         * characters (ﬁ -> fi), so its span may fold to a little more */
+        gboolean marked = t->text[0] == CK_FTS_SUFFIX_MARK[0];
+        if (marked ? !g_str_has_suffix(folded, t->text + 1) : strcmp(folded, t->text) != 0)
             fail_msg("token %s maps to \"%s\" (folded \"%s\")", t->text, span, folded);
         g_free(folded);
         g_free(span);
@@ -296,6 +298,7 @@ static void test_fold_idempotent(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* Run the tests. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

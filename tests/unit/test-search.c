@@ -545,6 +545,7 @@ static void test_property_substrings(void **state)
     sqlite3_close(db);
 }
 
+/* Run the tests. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {
