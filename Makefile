@@ -103,3 +103,16 @@ clean:
 	rm -rf build casekb
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+
+# `make report-shot`: the HTML case-history report of samples/, rendered by
+# headless Chromium and saved as docs/report.png (the README's screenshot).
+SHOT_DB   := $(B)/report-shot.db
+SHOT_HTML := $(B)/report-shot.html
+.PHONY: report-shot
+report-shot: $(B)/casekb
+	rm -f $(SHOT_DB) $(SHOT_DB)-wal $(SHOT_DB)-shm
+	$(B)/casekb --db $(SHOT_DB) --rules rules ingest samples/ >/dev/null
+	$(B)/casekb --db $(SHOT_DB) --rules rules report --format html -o $(SHOT_HTML)
+	@mkdir -p docs
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,2000 \
+	    --screenshot=$(abspath docs/report.png) file://$(abspath $(SHOT_HTML))

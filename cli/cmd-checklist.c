@@ -6,16 +6,28 @@
 #include <errno.h>
 #include <string.h>
 
-/* Write LEN bytes of DATA to PATH (NULL: standard output).  The exit code. */
-static int write_bytes(CkContext *ctx, const char *path, const char *data, gsize len)
+/* Write CHECKLIST to PATH (NULL: standard output) as the chosen format:
+ * JSON through the shared writer, md/cmd/ps1 as the exact bytes
+ * ck_checklist_render() makes.  The exit code. */
+static int write_checklist(CkContext *ctx, const char *path, JsonNode *checklist)
 {
-    if (!path) {
-        gboolean ok = fwrite(data, 1, len, stdout) == len && fflush(stdout) == 0;
-        return ok ? CK_EXIT_OK : ck_cli_error(ctx, CK_EXIT_INTERNAL, "writing standard output: %s", g_strerror(errno));
+    FILE *out = path ? fopen(path, "wb") : stdout;
+    if (!out)
+        return ck_cli_error(ctx, CK_EXIT_INTERNAL, "%s: %s", path, g_strerror(errno));
+    if (ctx->format == CK_FORMAT_JSON) {
+        ck_output_write(out, ctx->format, checklist, NULL);
+    } else {
+        GString *bytes = g_string_new(NULL);
+        ck_checklist_render(bytes, checklist, ctx->format_name);
+        fwrite(bytes->str, 1, bytes->len, out);
+        g_string_free(bytes, TRUE);
     }
-    GError *error = NULL;
-    if (!g_file_set_contents(path, data, (gssize)len, &error))
-        return ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
+    gboolean ok = !ferror(out) && fflush(out) == 0;
+    if (path)
+        ok = fclose(out) == 0 && ok;
+    if (!ok)
+        return ck_cli_error(ctx, CK_EXIT_INTERNAL, "%s: write failed: %s", path ? path : "standard output",
+                            g_strerror(errno));
     return CK_EXIT_OK;
 }
 
@@ -27,6 +39,7 @@ static void print_warnings(CkContext *ctx, JsonNode *checklist)
         ck_cli_error(ctx, 0, "warning: %s", json_array_get_string_element(warnings, i));
 }
 
+/* The checklist command (see the file comment). */
 int casekb_cmd_checklist(CkContext *ctx, int argc, char **argv)
 {
     char *output = NULL;
@@ -55,20 +68,7 @@ int casekb_cmd_checklist(CkContext *ctx, int argc, char **argv)
     ck_json_mask_product_keys(doc);
     JsonNode *checklist = ck_checklist_build(json_node_get_object(doc));
     print_warnings(ctx, checklist);
-    GString *bytes = g_string_new(NULL);
-    if (ctx->format == CK_FORMAT_JSON) {
-        JsonGenerator *gen = json_generator_new();
-        json_generator_set_pretty(gen, TRUE);
-        json_generator_set_root(gen, checklist);
-        char *text = json_generator_to_data(gen, NULL);
-        g_string_append_printf(bytes, "%s\n", text);
-        g_free(text);
-        g_object_unref(gen);
-    } else {
-        ck_checklist_render(bytes, checklist, ctx->format_name);
-    }
-    rc = write_bytes(ctx, output, bytes->str, bytes->len);
-    g_string_free(bytes, TRUE);
+    rc = write_checklist(ctx, output, checklist);
     json_node_unref(checklist);
     json_node_unref(doc);
     g_free(output);

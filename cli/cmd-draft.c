@@ -30,6 +30,7 @@ static JsonNode *similar_for_mail(CkContext *ctx, JsonObject *doc, gint64 rowid,
     return similar;
 }
 
+/* The draft command (see the file comment). */
 int casekb_cmd_draft(CkContext *ctx, int argc, char **argv)
 {
     char *signature_path = NULL;

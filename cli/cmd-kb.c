@@ -16,7 +16,8 @@ int casekb_cmd_kb(CkContext *ctx, int argc, char **argv)
     ctx->formats = (const char *const[]){ "html", "md", NULL };
     if (!ck_cli_parse(ctx, &argc, &argv, entries, "",
                       "Write the knowledge base into DIR: one article per cause, one page per case, an index by "
-                      "cause, error code and product.  Only pages whose content changed are rewritten.", &rc))
+                      "cause, error code and product.  Only pages whose content changed are rewritten.  FORMAT: html "
+                      "(default) or md.", &rc))
         goto out;
     if (argc > 1 || !output) {
         rc = argc > 1 ? ck_cli_error(ctx, CK_EXIT_USAGE, "unexpected argument '%s'", argv[1])

@@ -33,7 +33,7 @@ int casekb_cmd_report(CkContext *ctx, int argc, char **argv)
     if (!ck_cli_parse(ctx, &argc, &argv, entries, "",
                       "Case-history report: cases by cause, vendor, customer and status, response and close "
                       "times per cause, cases per month, top error codes and commands, open cases by age. "
-                      "DATE is YYYY-MM, YYYY-MM-DD or ISO 8601.", &rc))
+                      "DATE is YYYY-MM, YYYY-MM-DD or ISO 8601; FORMAT: html (default), md or json.", &rc))
         goto out;
     if (argc > 1) {
         rc = ck_cli_error(ctx, CK_EXIT_USAGE, "unexpected argument '%s'", argv[1]);

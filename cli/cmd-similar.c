@@ -6,6 +6,7 @@
 #include "reports/privacy.h"
 #include "store/similar.h"
 
+/* The similar command (see the file comment). */
 int casekb_cmd_similar(CkContext *ctx, int argc, char **argv)
 {
     int limit = 10;

@@ -13,7 +13,7 @@ int casekb_cmd_summary(CkContext *ctx, int argc, char **argv)
     ctx->formats = (const char *const[]){ "md", "html", "json", NULL };
     if (!ck_cli_parse(ctx, &argc, &argv, entries, "CASE_ID",
                       "One-page summary of a case: metadata, timeline, problem/analysis/conclusion, entities, "
-                      "causes with evidence, unanswered requests, response and close times.", &rc))
+                      "causes with evidence, unanswered requests, response and close times.  FORMAT: md (default), html or json.", &rc))
         goto out;
     if (argc != 2) {
         rc = ck_cli_error(ctx, CK_EXIT_USAGE, "expected one case ID, alias or Message-ID");

@@ -27,6 +27,7 @@ static gboolean read_input(const char *path, char **data, gsize *len, GError **e
     return TRUE;
 }
 
+/* The verify command (see the file comment). */
 int casekb_cmd_verify(CkContext *ctx, int argc, char **argv)
 {
     int rc = CK_EXIT_OK;

@@ -16,6 +16,8 @@ enum {
     RE_CUSTOMER_FIELD, /* 客户：X / Customer: X */
     RE_BOILERPLATE,  /* the support team's own footer and phrases */
     RE_CASE_TAG,     /* the [案例号: ID ] tag of a subject */
+    RE_CUSTOMER_ORG, /* 江淮农商银行分支机构… : a title opening with an organisation */
+    RE_CUSTOMER_ORG_EN, /* Northbridge Bank KMS … */
     RE_COUNT
 };
 
@@ -39,6 +41,11 @@ static const char *const PATTERNS[RE_COUNT] = {
     [RE_BOILERPLATE] = "服务支持电话|服務支援電話|客户服务电话|客戶服務電話|我们将协助您|我們將協助您|"
                        "以下为案例总结|以下為案例總結|我们对这个问题所涉及范围界定|范围界定|"
                        "如果您对我们的产品和服务不满意|Support Engineer|Technical Support Team",
+    [RE_CUSTOMER_ORG] = "^(?:\\[[^\\]]*\\]\\s*)?(\\p{Han}{2,16}?(?:银行|銀行|保险|保險|证券|證券|医院|醫院|法院|"
+                         "检察院|檢察院|研究院|研究所|大学|大學|学院|學院|委员会|委員會|政府|局|中心|馆|館|"
+                         "公司|集团|集團|基金|信托|信託))",
+    [RE_CUSTOMER_ORG_EN] = "^((?:[A-Z][A-Za-z&.'-]*\\s+){0,4}(?:Bank|Insurance|Hospital|Bureau|Securities|"
+                            "University|Group|Corporation|Corp\\.?|Council|Ministry|Ltd\\.?|Inc\\.?))\\b",
     [RE_CASE_TAG] = "\\[\\s*(?:案例号|案例號|Case\\s*#?)\\s*[:：]?\\s*[A-Za-z0-9-]+\\s*\\]",
 };
 
@@ -53,7 +60,7 @@ static gpointer compile_patterns(gpointer unused)
         if (i == RE_PREFIX || i == RE_CLOSE || i == RE_CLOSE_NEGATION || i == RE_CASE_MARKER
             || i == RE_CUSTOMER_FIELD || i == RE_BOILERPLATE || i == RE_CONVENTION || i == RE_CASE_TAG)
             flags |= G_REGEX_CASELESS;
-        if (i == RE_CONVENTION || i == RE_CUSTOMER_TITLE)
+        if (i == RE_CONVENTION || i == RE_CUSTOMER_TITLE || i == RE_CUSTOMER_ORG || i == RE_CUSTOMER_ORG_EN)
             flags &= ~G_REGEX_MULTILINE;
         compiled[i] = g_regex_new(PATTERNS[i], flags, 0, NULL);
         g_assert(compiled[i] != NULL);
@@ -276,11 +283,15 @@ static char *first_group(int which, const char *text)
     return value;
 }
 
-/* See caseinfo.h. */
+/* See caseinfo.h.  Tried in order: a title opening with an organisation
+ * name (江淮农商银行…, Northbridge Bank …), "X用户…", "客户：X". */
 char *ck_customer_in_text(const char *text)
 {
-    char *value = first_group(RE_CUSTOMER_TITLE, text);
-    return value ? value : first_group(RE_CUSTOMER_FIELD, text);
+    static const int order[] = { RE_CUSTOMER_ORG, RE_CUSTOMER_ORG_EN, RE_CUSTOMER_TITLE, RE_CUSTOMER_FIELD };
+    char *value = NULL;
+    for (guint i = 0; i < G_N_ELEMENTS(order) && !value; i++)
+        value = first_group(order[i], text);
+    return value;
 }
 
 /* See caseinfo.h. */

@@ -58,7 +58,7 @@ static JsonNode *action_for(const char *case_id)
 /* See export.h. */
 void ck_export_bulk_append(GString *out, JsonNode *doc)
 {
-    JsonNode *copy = json_node_copy(doc);
+    JsonNode *copy = ck_json_deep_copy(doc);
     ck_json_mask_product_keys(copy);
     JsonObject *object = json_node_get_object(copy);
     null_if_empty(object, "opened");

@@ -243,6 +243,7 @@ static void html_begin(CkPage *page, const char *title)
     g_string_append_c(page->out, '\n');
 }
 
+/* Close the page frame. */
 static void html_end(CkPage *page)
 {
     ck_html_page_end(page->out);
@@ -279,27 +280,31 @@ static void html_block_end(CkPage *page, CkBlock kind)
         g_string_append_c(page->out, '\n');
 }
 
-/* Inline pieces. */
+/* Running text, escaped. */
 static void html_text(CkPage *page, const char *text)
 {
     ck_html_escape(page->out, text);
 }
 
+/* <strong>escaped TEXT</strong>. */
 static void html_strong(CkPage *page, const char *text)
 {
     ck_html_element(page->out, "strong", NULL, text);
 }
 
+/* <code>escaped TEXT</code>. */
 static void html_code(CkPage *page, const char *text)
 {
     ck_html_element(page->out, "code", NULL, text);
 }
 
+/* A link with escaped HREF and TEXT. */
 static void html_link(CkPage *page, const char *href, const char *text)
 {
     ck_html_link(page->out, href, text);
 }
 
+/* Mail text as a quoted block, line breaks kept. */
 static void html_quote(CkPage *page, const char *text)
 {
     ck_html_quote(page->out, text);

@@ -118,6 +118,7 @@ static void md_begin(CkPage *page, const char *title)
     g_string_append(page->out, "\n\n");
 }
 
+/* Markdown pages need no closing. */
 static void md_end(CkPage *page)
 {
 }
@@ -171,12 +172,13 @@ static void md_block_end(CkPage *page, CkBlock kind)
     }
 }
 
-/* Inline pieces. */
+/* Running text, escaped. */
 static void md_text(CkPage *page, const char *text)
 {
     ck_md_inline(page->out, text);
 }
 
+/* **TEXT**, escaped. */
 static void md_strong(CkPage *page, const char *text)
 {
     g_string_append(page->out, "**");
@@ -184,11 +186,13 @@ static void md_strong(CkPage *page, const char *text)
     g_string_append(page->out, "**");
 }
 
+/* TEXT as a code span. */
 static void md_code(CkPage *page, const char *text)
 {
     ck_md_code(page->out, text);
 }
 
+/* [TEXT](HREF): the text escaped; HREF is a relative page link of ours. */
 static void md_link(CkPage *page, const char *href, const char *text)
 {
     g_string_append_c(page->out, '[');
@@ -196,6 +200,7 @@ static void md_link(CkPage *page, const char *href, const char *text)
     g_string_append_printf(page->out, "](%s)", href);
 }
 
+/* Mail text as a block quote, escaped line by line. */
 static void md_quote(CkPage *page, const char *text)
 {
     ck_md_quote(page->out, text);

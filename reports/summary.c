@@ -27,6 +27,30 @@ JsonObject *ck_json_get_object(JsonObject *object, const char *member)
 }
 
 /* See summary.h. */
+JsonNode *ck_json_deep_copy(JsonNode *node)
+{
+    if (JSON_NODE_HOLDS_OBJECT(node)) {
+        JsonObject *from = json_node_get_object(node), *to = json_object_new();
+        GList *names = json_object_get_members(from);
+        for (GList *l = names; l; l = l->next)
+            json_object_set_member(to, l->data, ck_json_deep_copy(json_object_get_member(from, l->data)));
+        g_list_free(names);
+        JsonNode *copy = json_node_new(JSON_NODE_OBJECT);
+        json_node_take_object(copy, to);
+        return copy;
+    }
+    if (JSON_NODE_HOLDS_ARRAY(node)) {
+        JsonArray *from = json_node_get_array(node), *to = json_array_sized_new(json_array_get_length(from));
+        for (guint i = 0; i < json_array_get_length(from); i++)
+            json_array_add_element(to, ck_json_deep_copy(json_array_get_element(from, i)));
+        JsonNode *copy = json_node_new(JSON_NODE_ARRAY);
+        json_node_take_array(copy, to);
+        return copy;
+    }
+    return json_node_copy(node);
+}
+
+/* See summary.h. */
 gboolean ck_iso_to_unix(const char *iso, gint64 *unix_time)
 {
     if (!iso || !*iso)
@@ -212,7 +236,7 @@ static void add_copy(JsonBuilder *b, JsonObject *doc, const char *name)
     JsonNode *node = json_object_get_member(doc, name);
     json_builder_set_member_name(b, name);
     if (node)
-        json_builder_add_value(b, json_node_copy(node));
+        json_builder_add_value(b, ck_json_deep_copy(node));
     else {
         json_builder_begin_array(b);
         json_builder_end_array(b);

@@ -15,6 +15,10 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+/* A deep copy of NODE (json_node_copy() shares objects and arrays).
+ * Caller unrefs. */
+JsonNode *ck_json_deep_copy(JsonNode *node);
+
 /* Parse an ISO 8601 date-time ("2021-03-09T17:45:52Z") into Unix seconds;
  * FALSE for "" or anything unparseable. */
 gboolean ck_iso_to_unix(const char *iso, gint64 *unix_time);

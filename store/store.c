@@ -73,6 +73,25 @@ static void statement_finalize(gpointer stmt)
     sqlite3_finalize(stmt);
 }
 
+/* Rebuild the full-text index when it was built by another version of the
+ * tokenizer (its tokens would no longer match the queries' tokens). */
+static gboolean store_check_fts_version(CkStore *store, GError **error)
+{
+    char *want = g_strdup_printf("%d", CK_FTS_TOKENIZER_VERSION);
+    char *have = ck_store_get_setting(store, "fts_tokenizer_version");
+    gboolean ok = TRUE;
+    if (g_strcmp0(have, want) != 0)
+        ok = ck_store_exec(store, "BEGIN IMMEDIATE;"
+                                  "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');", error)
+             && ck_store_set_setting(store, "fts_tokenizer_version", want, error)
+             && ck_store_exec(store, "COMMIT", error);
+    if (!ok)
+        sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+    g_free(want);
+    g_free(have);
+    return ok;
+}
+
 /* Connection settings every casekb connection uses. */
 static gboolean store_configure(CkStore *store, GError **error)
 {
@@ -82,7 +101,8 @@ static gboolean store_configure(CkStore *store, GError **error)
                                 "PRAGMA foreign_keys = ON;"
                                 "PRAGMA temp_store = MEMORY;", error)
            && ck_fts_tokenizer_register(store->db, error)
-           && ck_store_migrate(store, error);
+           && ck_store_migrate(store, error)
+           && store_check_fts_version(store, error);
 }
 
 /* See store.h. */

@@ -115,6 +115,20 @@ static void customers_are_named(void **state)
     assert_string_equal(c, "华夏银行");
     g_free(c);
     assert_null(ck_customer_in_text("激活失败，请协助"));
+    const char *titles[][2] = {
+        { "江淮农商银行分支机构终端KMS激活失败 0x8007232B", "江淮农商银行" },
+        { "北辰市人民医院门诊终端激活报错0xC004F06C", "北辰市人民医院" },
+        { "云岭农商银行滨江支行MAK密钥激活次数已达上限", "云岭农商银行" },
+        { "临川市税务局终端提示此工作站和主域间的信任关系失败", "临川市税务局" },
+        { "Northbridge Bank KMS activation fails with 0xC004F074", "Northbridge Bank" },
+        { "Yunling Rural Bank HQ: terminals cannot activate", "Yunling Rural Bank" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(titles); i++) {
+        c = ck_customer_in_text(titles[i][0]);
+        assert_non_null(c);
+        assert_string_equal(c, titles[i][1]);
+        g_free(c);
+    }
 }
 
 int main(void)
