@@ -46,27 +46,48 @@ static void section_free(gpointer p)
     g_free(s);
 }
 
+/* Append LEN bytes of LINE to OUT as UTF-8: as they are when valid UTF-8,
+ * else read as GB18030 (a Chinese console's output redirected by cmd.exe
+ * next to UTF-8 marker lines), without a CR before the line end. */
+static void append_line(GString *out, const char *line, gsize len)
+{
+    if (len > 0 && line[len - 1] == '\r')
+        len--;
+    if (g_utf8_validate(line, (gssize)len, NULL)) {
+        g_string_append_len(out, line, (gssize)len);
+        return;
+    }
+    g_autofree char *text = ck_decode_bytes(line, (gssize)len, "GB18030", NULL, NULL);
+    g_string_append(out, text);
+}
+
 /* LEN bytes at DATA as UTF-8 with LF line ends: UTF-16 with a BOM
- * (PowerShell's > redirection), UTF-8 (BOM dropped), else GB18030.
- * Caller frees. */
+ * (PowerShell's > redirection), else line by line UTF-8 (a BOM dropped)
+ * or GB18030.  Caller frees. */
 static char *decode_log(const char *data, gsize len)
 {
-    char *text = NULL;
-    if (len >= 2 && ((guchar)data[0] == 0xFF && (guchar)data[1] == 0xFE))
-        text = g_convert(data + 2, len - 2, "UTF-8", "UTF-16LE", NULL, NULL, NULL);
-    else if (len >= 2 && ((guchar)data[0] == 0xFE && (guchar)data[1] == 0xFF))
-        text = g_convert(data + 2, len - 2, "UTF-8", "UTF-16BE", NULL, NULL, NULL);
-    if (!text) {
-        gboolean bom = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0;
-        text = ck_decode_bytes(data + (bom ? 3 : 0), (gssize)(len - (bom ? 3 : 0)), NULL, NULL, NULL);
+    g_autofree char *utf16 = NULL;
+    gsize utf16_len = 0;
+    if (len >= 2 && (guchar)data[0] == 0xFF && (guchar)data[1] == 0xFE)
+        utf16 = g_convert(data + 2, len - 2, "UTF-8", "UTF-16LE", NULL, &utf16_len, NULL);
+    else if (len >= 2 && (guchar)data[0] == 0xFE && (guchar)data[1] == 0xFF)
+        utf16 = g_convert(data + 2, len - 2, "UTF-8", "UTF-16BE", NULL, &utf16_len, NULL);
+    if (utf16) {
+        data = utf16;
+        len = utf16_len;
+    } else if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
     }
-    GString *out = g_string_new(NULL);
-    for (const char *p = text; *p; p++)
-        if (*p != '\r')
-            g_string_append_c(out, *p);
-        else if (p[1] != '\n')
+    GString *out = g_string_sized_new(len + 1);
+    for (const char *p = data, *end = data + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = nl ? nl : end;
+        append_line(out, p, (gsize)(stop - p));
+        if (nl)
             g_string_append_c(out, '\n');
-    g_free(text);
+        p = nl ? nl + 1 : end;
+    }
     return g_string_free(out, FALSE);
 }
 

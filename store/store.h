@@ -140,6 +140,23 @@ GPtrArray *ck_store_case_cause_ids(CkStore *store, gint64 case_rowid, GError **e
  * Caller unrefs. */
 JsonNode *ck_store_cause_stats(CkStore *store, GError **error);
 
+/* The sender domains that appear in the most cases, most first: appends up
+ * to LIMIT domains (char *) to DOMAINS and their case counts (gint64) to
+ * COUNTS. */
+gboolean ck_store_top_sender_domains(CkStore *store, guint limit, GPtrArray *domains, GArray *counts,
+                                     GError **error);
+
+/* Display names of the senders whose address is in one of DOMAINS
+ * (NULL-terminated); appends char * to NAMES. */
+gboolean ck_store_sender_names_in_domains(CkStore *store, const char *const *domains, GPtrArray *names,
+                                          GError **error);
+
+/* Mark dirty every case holding a message not yet on the support side
+ * whose sender's domain is in DOMAINS or whose name is in NAMES (both
+ * NULL-terminated), so its sides are computed again. */
+gboolean ck_store_mark_cases_with_senders(CkStore *store, const char *const *domains,
+                                          const char *const *names, GError **error);
+
 /* Counts for summaries: number of cases and messages. */
 gboolean ck_store_counts(CkStore *store, gint64 *cases, gint64 *messages, GError **error);
 

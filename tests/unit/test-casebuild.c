@@ -173,6 +173,46 @@ static void refresh_sets_status_sides_and_title(void **state)
     g_array_unref(refreshed);
 }
 
+/* The side of message MESSAGE_ID after a refresh. */
+static char *side_of(Fixture *f, const char *message_id)
+{
+    gint64 case_rowid = 0;
+    assert_true(ck_store_find_message(f->store, message_id, NULL, &case_rowid, NULL));
+    GPtrArray *list = ck_store_case_messages(f->store, case_rowid, NULL);
+    char *side = NULL;
+    for (guint i = 0; i < list->len; i++) {
+        CkStoredMessage *sm = g_ptr_array_index(list, i);
+        if (!g_strcmp0(sm->msg->message_id, message_id))
+            side = g_strdup(sm->side);
+    }
+    g_ptr_array_unref(list);
+    return side;
+}
+
+static void support_domain_is_guessed_from_the_archive(void **state)
+{
+    Fixture *f = *state;
+    const char *customers[] = { "a@bank.example", "b@hospital.example", "c@bureau.example", "d@hp.example" };
+    for (int i = 0; i < 4; i++) {
+        char *subject = g_strdup_printf("[案例号: CAS-3333%d-CCCCCC ] 激活失败", i);
+        char *q = g_strdup_printf("q%d@x", i), *r = g_strdup_printf("r%d@x", i);
+        g_free(add(f, make_message(q, subject, i, customers[i], NULL, "激活失败"), NULL));
+        g_free(add(f, make_message(r, subject, i + 1, i == 3 ? "d2@hp.example" : "eng@support.example", NULL,
+                                   "请执行 slmgr /dlv"), NULL));
+        g_free(subject);
+        g_free(q);
+        g_free(r);
+    }
+    assert_true(ck_case_refresh_dirty(f->store, NULL, NULL, NULL));
+    const char *want[][2] = { { "q0@x", "customer" }, { "r0@x", "support" }, { "r2@x", "support" },
+                              { "q3@x", "customer" }, { "r3@x", "customer" } };
+    for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+        char *side = side_of(f, want[i][0]);
+        assert_string_equal(side, want[i][1]);
+        g_free(side);
+    }
+}
+
 static void same_message_id_is_a_copy(void **state)
 {
     Fixture *f = *state;
@@ -193,6 +233,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(subject_rule_needs_a_prefix_and_the_window, setup, teardown),
         cmocka_unit_test_setup_teardown(refresh_sets_status_sides_and_title, setup, teardown),
         cmocka_unit_test_setup_teardown(same_message_id_is_a_copy, setup, teardown),
+        cmocka_unit_test_setup_teardown(support_domain_is_guessed_from_the_archive, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -217,6 +217,25 @@ static void test_script_log_utf16_and_gb18030(void **state)
     json_node_unref(result);
 }
 
+static void test_script_log_mixed_encodings(void **state)
+{
+    /* cmd.exe writes the ASCII markers; a Chinese console program's
+     * redirected output may be GB18030 next to UTF-8 lines */
+    g_autofree char *gb = g_convert("部分产品密钥: 4M68B\r\n许可证状态: 已授权\r\n", -1, "GB18030", "UTF-8",
+                                    NULL, NULL, NULL);
+    g_autofree char *log = g_strconcat("=== casekb step 1 activation.check-license BEGIN ===\r\n", gb,
+                                       "=== casekb step 1 END exit=0 ===\r\n"
+                                       "=== casekb step 3 kms.lookup-srv BEGIN ===\r\n服务器:  dc01\r\n"
+                                       "    svr hostname   = kms01.corp.example.cn\r\n"
+                                       "=== casekb step 3 END exit=0 ===\r\n", NULL);
+    JsonNode *result = verify(log, -1);
+    JsonObject *s = step_result(result, "activation.check-license");
+    assert_string_equal(json_object_get_string_member(s, "status"), "pass");
+    assert_string_equal(json_object_get_string_member(s, "evidence"), "部分产品密钥: 4M68B");
+    assert_string_equal(json_object_get_string_member(step_result(result, "kms.lookup-srv"), "status"), "pass");
+    json_node_unref(result);
+}
+
 static void test_nothing_recognised(void **state)
 {
     JsonNode *result = verify("hello, here is a screenshot\n", -1);
@@ -250,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_pasted_test_netconnection),
         cmocka_unit_test(test_script_log_utf8_crlf),
         cmocka_unit_test(test_script_log_utf16_and_gb18030),
+        cmocka_unit_test(test_script_log_mixed_encodings),
         cmocka_unit_test(test_nothing_recognised),
         cmocka_unit_test(test_text_rendering),
     };
