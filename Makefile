@@ -10,7 +10,7 @@ BUILD     ?= build
 B         := $(BUILD)/$(VARIANT)
 
 CC      ?= cc
-WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wformat=2
+WARN    := -Werror=implicit-function-declaration -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wformat=2
 # Recursive (=) so pkg-config runs after the deps stamp has installed packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))

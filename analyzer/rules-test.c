@@ -214,3 +214,22 @@ const char *ck_ruleset_cause_title(const CkRuleSet *rules, guint i, const char *
     const CkCause *c = g_ptr_array_index(rules->causes, i);
     return lang && strcmp(lang, "en") == 0 ? c->title_en : c->title_zh;
 }
+
+/* See rules.h. */
+int ck_ruleset_find_cause(const CkRuleSet *rules, const char *id)
+{
+    for (guint i = 0; rules && id && i < rules->causes->len; i++) {
+        const CkCause *c = g_ptr_array_index(rules->causes, i);
+        if (strcmp(c->id, id) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* See rules.h. */
+const char *ck_ruleset_cause_reply(const CkRuleSet *rules, guint i, const char *lang)
+{
+    g_return_val_if_fail(i < rules->causes->len, NULL);
+    const CkCause *c = g_ptr_array_index(rules->causes, i);
+    return lang && strcmp(lang, "en") == 0 ? c->reply_en : c->reply_zh;
+}

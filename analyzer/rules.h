@@ -55,4 +55,11 @@ guint ck_ruleset_n_causes(const CkRuleSet *rules);
 const char *ck_ruleset_cause_id(const CkRuleSet *rules, guint i);
 const char *ck_ruleset_cause_title(const CkRuleSet *rules, guint i, const char *lang);
 
+/* Index of the cause with ID in RULES, or -1 (RULES may be NULL). */
+int ck_ruleset_find_cause(const CkRuleSet *rules, const char *id);
+
+/* The reply template of cause I in LANG ("zh" or "en"), or NULL when the
+ * cause has none; borrowed, valid while RULES lives. */
+const char *ck_ruleset_cause_reply(const CkRuleSet *rules, guint i, const char *lang);
+
 #endif

@@ -34,7 +34,7 @@ static int write_checklist(CkContext *ctx, const char *path, JsonNode *checklist
 /* Print the checklist's warnings on stderr. */
 static void print_warnings(CkContext *ctx, JsonNode *checklist)
 {
-    JsonArray *warnings = ck_json_array(json_node_get_object(checklist), "warnings");
+    JsonArray *warnings = ck_json_get_array(json_node_get_object(checklist), "warnings");
     for (guint i = 0; warnings && i < json_array_get_length(warnings); i++)
         ck_cli_error(ctx, 0, "warning: %s", json_array_get_string_element(warnings, i));
 }

@@ -55,7 +55,7 @@ int casekb_cmd_verify(CkContext *ctx, int argc, char **argv)
     JsonNode *result = ck_verify_log(checklist, data, len);
     ck_json_mask_product_keys(result);
     ck_output_write(stdout, ctx->format, result, ck_text_verify);
-    JsonObject *summary = ck_json_object(json_node_get_object(result), "summary");
+    JsonObject *summary = ck_json_get_object(json_node_get_object(result), "summary");
     gint64 found = ck_json_int(summary, "pass") + ck_json_int(summary, "fail") + ck_json_int(summary, "unchecked");
     if (!found)
         rc = ck_cli_error(ctx, CK_EXIT_NOT_FOUND, "%s: no step of %s found in it", argv[2], argv[1]);

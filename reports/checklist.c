@@ -3,7 +3,7 @@
 #include "reports/checklist.h"
 #include "reports/output.h"
 #include "reports/privacy.h"
-#include "analyzer/analyzer-private.h"
+#include "analyzer/regex.h"
 
 #include <string.h>
 
@@ -11,19 +11,7 @@
 /* JSON and language helpers                                            */
 /* ------------------------------------------------------------------ */
 
-/* See checklist.h. */
-JsonArray *ck_json_array(JsonObject *object, const char *name)
-{
-    JsonNode *node = object ? json_object_get_member(object, name) : NULL;
-    return node && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
-}
 
-/* See checklist.h. */
-JsonObject *ck_json_object(JsonObject *object, const char *name)
-{
-    JsonNode *node = object ? json_object_get_member(object, name) : NULL;
-    return node && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
-}
 
 /* See checklist.h. */
 const char *ck_lang_name(CkLang lang)
@@ -48,7 +36,7 @@ CkLang ck_language_of(const char *text)
 /* See checklist.h. */
 CkLang ck_case_language(JsonObject *doc)
 {
-    JsonArray *messages = ck_json_array(doc, "messages");
+    JsonArray *messages = ck_json_get_array(doc, "messages");
     guint n = messages ? json_array_get_length(messages) : 0;
     for (guint i = n; i-- > 0;) {
         JsonObject *m = json_array_get_object_element(messages, i);
@@ -93,7 +81,7 @@ static char *param_candidate(JsonObject *entities, const char *name)
 {
     gboolean host = strcmp(name, "kms_host") == 0, port = strcmp(name, "kms_port") == 0;
     g_autofree char *plural = g_strconcat(name, "s", NULL);
-    JsonArray *list = ck_json_array(entities, host || port ? "hosts" : plural);
+    JsonArray *list = ck_json_get_array(entities, host || port ? "hosts" : plural);
     if (!list || json_array_get_length(list) == 0)
         return NULL;
     const char *first = json_array_get_string_element(list, 0);
@@ -217,7 +205,7 @@ static char *filled_value(const char *name, gpointer data)
 /* See checklist.h. */
 char *ck_checklist_fill_command(JsonObject *step, const char *open, const char *close)
 {
-    FillData fill = { ck_json_array(step, "params"), open, close };
+    FillData fill = { ck_json_get_array(step, "params"), open, close };
     return substitute(ck_json_str(step, "command"), filled_value, &fill);
 }
 
@@ -240,7 +228,7 @@ static JsonObject *build_step(JsonObject *step, gint64 n, JsonObject *entities, 
     for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
         copy_str(out, step, names[i]);
     JsonArray *params = json_array_new();
-    JsonArray *rule_params = ck_json_array(step, "params");
+    JsonArray *rule_params = ck_json_get_array(step, "params");
     gboolean runnable = TRUE;
     for (guint i = 0; rule_params && i < json_array_get_length(rule_params); i++) {
         JsonObject *p = resolve_param(json_array_get_object_element(rule_params, i), entities, n,
@@ -252,7 +240,7 @@ static JsonObject *build_step(JsonObject *step, gint64 n, JsonObject *entities, 
     char *filled = ck_checklist_fill_command(out, "<", ">");
     json_object_set_string_member(out, "command_filled", filled);
     g_free(filled);
-    JsonArray *do_not = ck_json_array(step, "do_not");
+    JsonArray *do_not = ck_json_get_array(step, "do_not");
     json_object_set_array_member(out, "do_not", do_not ? json_array_ref(do_not) : json_array_new());
     json_object_set_boolean_member(out, "runnable", runnable);
     return out;
@@ -265,9 +253,9 @@ JsonNode *ck_checklist_build(JsonObject *doc)
     copy_str(out, doc, "case_id");
     copy_str(out, doc, "title");
     json_object_set_string_member(out, "language", ck_lang_name(ck_case_language(doc)));
-    JsonObject *entities = ck_json_object(doc, "entities");
+    JsonObject *entities = ck_json_get_object(doc, "entities");
     JsonArray *steps = json_array_new(), *warnings = json_array_new();
-    JsonArray *source = ck_json_array(doc, "checklist");
+    JsonArray *source = ck_json_get_array(doc, "checklist");
     for (guint i = 0; source && i < json_array_get_length(source); i++)
         json_array_add_object_element(steps, build_step(json_array_get_object_element(source, i),
                                                         i + 1, entities, warnings));
@@ -327,7 +315,7 @@ static JsonArray *checklist_steps(JsonNode *checklist, CkLang *lang)
 {
     JsonObject *o = json_node_get_object(checklist);
     *lang = strcmp(ck_json_str(o, "language"), "en") == 0 ? CK_LANG_EN : CK_LANG_ZH;
-    JsonArray *steps = ck_json_array(o, "steps");
+    JsonArray *steps = ck_json_get_array(o, "steps");
     return steps;
 }
 
@@ -340,7 +328,7 @@ static gboolean step_changes(JsonObject *step)
 /* The name of the first secret parameter of STEP, or NULL. */
 static const char *secret_param(JsonObject *step)
 {
-    JsonArray *params = ck_json_array(step, "params");
+    JsonArray *params = ck_json_get_array(step, "params");
     for (guint i = 0; params && i < json_array_get_length(params); i++) {
         JsonObject *p = json_array_get_object_element(params, i);
         if (strcmp(ck_json_str(p, "status"), "secret") == 0)
@@ -396,7 +384,7 @@ static void md_code(GString *out, const char *text)
 /* Append the parameter lines of STEP. */
 static void md_params(GString *out, JsonObject *step, const MdLabels *l)
 {
-    JsonArray *params = ck_json_array(step, "params");
+    JsonArray *params = ck_json_get_array(step, "params");
     for (guint i = 0; params && i < json_array_get_length(params); i++) {
         JsonObject *p = json_array_get_object_element(params, i);
         const char *status = ck_json_str(p, "status");
@@ -436,7 +424,7 @@ static void md_step(GString *out, JsonObject *step, CkLang lang, const MdLabels 
         g_string_append_c(out, '\n');
     }
     md_params(out, step, l);
-    JsonArray *do_not = ck_json_array(step, "do_not");
+    JsonArray *do_not = ck_json_get_array(step, "do_not");
     for (guint i = 0; do_not && i < json_array_get_length(do_not); i++) {
         g_string_append_printf(out, "  - ⚠ %s: ", l->do_not);
         append_comment_text(out, json_array_get_string_element(do_not, i), FALSE);
@@ -456,7 +444,7 @@ static void render_md(GString *out, JsonNode *checklist)
     g_string_append_printf(out, "\n\n> %s\n\n", l->intro);
     for (guint i = 0; steps && i < json_array_get_length(steps); i++)
         md_step(out, json_array_get_object_element(steps, i), lang, l);
-    JsonArray *warnings = ck_json_array(o, "warnings");
+    JsonArray *warnings = ck_json_get_array(o, "warnings");
     for (guint i = 0; warnings && i < json_array_get_length(warnings); i++) {
         g_string_append_printf(out, "%s> ⚠ %s: ", i ? "" : "\n", l->warnings);
         append_comment_text(out, json_array_get_string_element(warnings, i), FALSE);
@@ -517,7 +505,7 @@ static char *shell_command(const char *part, Shell shell)
  * for PowerShell 5.1 (which has no &&).  Caller frees. */
 static char *script_command(JsonObject *step, Shell shell)
 {
-    ScriptVars vars = { shell, ck_json_array(step, "params") };
+    ScriptVars vars = { shell, ck_json_get_array(step, "params") };
     g_autofree char *text = substitute(ck_json_str(step, "command"), script_value, &vars);
     g_auto(GStrv) parts = g_strsplit(text, "&&", -1);
     GString *out = g_string_new(NULL);
@@ -546,7 +534,7 @@ static void script_step_comments(GString *out, JsonObject *step, CkLang lang, Sh
     if (ck_json_str(step, "expect")[0])
         g_string_append_printf(out, "%sexpected: output matching the rule's pattern (checked by casekb verify)\n",
                                rem);
-    JsonArray *do_not = ck_json_array(step, "do_not");
+    JsonArray *do_not = ck_json_get_array(step, "do_not");
     for (guint i = 0; do_not && i < json_array_get_length(do_not); i++) {
         g_string_append_printf(out, "%sDO NOT: ", rem);
         append_comment_text(out, json_array_get_string_element(do_not, i), c);
@@ -563,7 +551,7 @@ static void script_variables(GString *out, JsonArray *steps, Shell shell)
     g_string_append_printf(out, "\n%s---- values from the mail, checked against each rule's pattern;"
                                 " fill in the empty ones ----\n", rem);
     for (guint s = 0; steps && s < json_array_get_length(steps); s++) {
-        JsonArray *params = ck_json_array(json_array_get_object_element(steps, s), "params");
+        JsonArray *params = ck_json_get_array(json_array_get_object_element(steps, s), "params");
         for (guint i = 0; params && i < json_array_get_length(params); i++) {
             JsonObject *p = json_array_get_object_element(params, i);
             const char *var = ck_json_str(p, "variable"), *status = ck_json_str(p, "status");
@@ -590,7 +578,7 @@ static void script_variables(GString *out, JsonArray *steps, Shell shell)
  * goto ck_skip_N" lines, or the PowerShell @('X','Y') array. */
 static void script_needs(GString *out, JsonObject *step, Shell shell)
 {
-    JsonArray *params = ck_json_array(step, "params");
+    JsonArray *params = ck_json_get_array(step, "params");
     gint64 n = ck_json_int(step, "n");
     if (shell == SHELL_PS)
         g_string_append(out, "@(");
@@ -636,7 +624,7 @@ static void cmd_step(GString *out, JsonObject *step, const char *id)
                                n, id, n);
     g_string_append_printf(out, "call :ck_begin %" G_GINT64_FORMAT " %s\n(%s) >>\"%%CK_LOG%%\" 2>&1\n"
                                 "call :ck_end %" G_GINT64_FORMAT " %%ERRORLEVEL%%\n", n, id, command, n);
-    JsonArray *params = ck_json_array(step, "params");
+    JsonArray *params = ck_json_get_array(step, "params");
     if (params && json_array_get_length(params) > 0)
         g_string_append_printf(out, "goto ck_next_%" G_GINT64_FORMAT "\n:ck_skip_%" G_GINT64_FORMAT "\n"
                                     "call :ck_skip %" G_GINT64_FORMAT " %s missing-parameter\n", n, n, n, id);

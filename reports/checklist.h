@@ -62,9 +62,5 @@ gboolean ck_checklist_render(GString *out, JsonNode *checklist, const char *form
  * Caller frees. */
 char *ck_checklist_fill_command(JsonObject *step, const char *open, const char *close);
 
-/* Small JSON helpers shared by the reply reports: the array / object
- * member NAME of OBJECT, or NULL when absent or of another type. */
-JsonArray *ck_json_array(JsonObject *object, const char *name);
-JsonObject *ck_json_object(JsonObject *object, const char *name);
 
 #endif

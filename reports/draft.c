@@ -4,7 +4,8 @@
 #include "reports/output.h"
 #include "reports/privacy.h"
 #include "ingest/parse.h"
-#include "analyzer/analyzer-private.h"
+#include "analyzer/template.h"
+#include "analyzer/rules.h"
 
 #include <string.h>
 
@@ -35,7 +36,7 @@ static JsonObject *message_object(const CkMessage *msg)
 /* The first CAS- case ID among the analysis' entities, or "". */
 static const char *named_case(JsonObject *analysis)
 {
-    JsonArray *ids = ck_json_array(ck_json_object(analysis, "entities"), "case_ids");
+    JsonArray *ids = ck_json_get_array(ck_json_get_object(analysis, "entities"), "case_ids");
     for (guint i = 0; ids && i < json_array_get_length(ids); i++)
         if (g_str_has_prefix(json_array_get_string_element(ids, i), "CAS-"))
             return json_array_get_string_element(ids, i);
@@ -149,7 +150,7 @@ static char *to_fill(const Words *w, const char *what)
 /* The last message of DOC from a customer, or NULL. */
 static JsonObject *last_customer_message(JsonObject *doc)
 {
-    JsonArray *messages = ck_json_array(doc, "messages");
+    JsonArray *messages = ck_json_get_array(doc, "messages");
     for (guint i = messages ? json_array_get_length(messages) : 0; i-- > 0;) {
         JsonObject *m = json_array_get_object_element(messages, i);
         if (strcmp(ck_json_str(m, "side"), "customer") == 0)
@@ -189,7 +190,7 @@ static char *customer_name(JsonObject *doc)
 {
     JsonObject *last = last_customer_message(doc);
     char *name = last ? clean_name(ck_json_str(last, "from")) : NULL;
-    JsonArray *messages = ck_json_array(doc, "messages");
+    JsonArray *messages = ck_json_get_array(doc, "messages");
     for (guint i = 0; !name && messages && i < json_array_get_length(messages); i++) {
         JsonObject *m = json_array_get_object_element(messages, i);
         if (strcmp(ck_json_str(m, "side"), "support") == 0)
@@ -229,7 +230,7 @@ static char *customer_words(const char *text)
  * else the customer's own words; NULL when it has none.  Caller frees. */
 static char *problem_definition(JsonObject *doc)
 {
-    JsonObject *sections = ck_json_object(doc, "sections");
+    JsonObject *sections = ck_json_get_object(doc, "sections");
     const char *names[] = { "definition", "problem" };
     for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
         if (ck_json_str(sections, names[i])[0])
@@ -247,9 +248,9 @@ static void add_facts(JsonArray *facts, JsonObject *doc, const Words *w)
     const char *lists[][2] = { { "error_codes", w->error_code }, { "hosts", w->host },
                                { "serial_numbers", w->serial }, { "partial_keys", w->partial_key },
                                { "product_keys", w->product_key } };
-    JsonObject *entities = ck_json_object(doc, "entities");
+    JsonObject *entities = ck_json_get_object(doc, "entities");
     for (gsize i = 0; i < G_N_ELEMENTS(lists); i++) {
-        JsonArray *values = ck_json_array(entities, lists[i][0]);
+        JsonArray *values = ck_json_get_array(entities, lists[i][0]);
         if (!values || json_array_get_length(values) == 0)
             continue;
         GString *line = g_string_new(NULL);
@@ -266,17 +267,6 @@ static void add_facts(JsonArray *facts, JsonObject *doc, const Words *w)
 /* ------------------------------------------------------------------ */
 /* Analysis, steps and requests                                         */
 /* ------------------------------------------------------------------ */
-
-/* The cause ID in RULES, or NULL. */
-static const CkCause *find_cause(const CkRuleSet *rules, const char *id)
-{
-    for (guint i = 0; rules && i < rules->causes->len; i++) {
-        const CkCause *c = g_ptr_array_index(rules->causes, i);
-        if (strcmp(c->id, id) == 0)
-            return c;
-    }
-    return NULL;
-}
 
 /* TEXT with blank lines dropped, every "<name>" of a name TEMPLATE uses
  * replaced by a to-fill marker, and a line that led into the template's
@@ -314,18 +304,18 @@ static char *mark_missing(const char *text, const char *template, const Words *w
  * stored with the cause when RULES lack it.  Caller frees. */
 static char *cause_reply(JsonObject *cause, JsonObject *doc, const CkRuleSet *rules, CkLang lang, const Words *w)
 {
-    const CkCause *c = find_cause(rules, ck_json_str(cause, "id"));
-    const char *template = c ? (lang == CK_LANG_ZH ? c->reply_zh : c->reply_en) : NULL;
+    int c = ck_ruleset_find_cause(rules, ck_json_str(cause, "id"));
+    const char *template = c >= 0 ? ck_ruleset_cause_reply(rules, (guint)c, ck_lang_name(lang)) : NULL;
     if (!template)
-        return g_strstrip(g_strdup(ck_json_str(ck_json_object(cause, "reply"), ck_lang_name(lang))));
+        return g_strstrip(g_strdup(ck_json_str(ck_json_get_object(cause, "reply"), ck_lang_name(lang))));
     JsonObject *context = json_object_new();
-    JsonObject *entities = ck_json_object(doc, "entities");
+    JsonObject *entities = ck_json_get_object(doc, "entities");
     g_autoptr(GList) members = entities ? json_object_get_members(entities) : NULL;
     for (GList *l = members; l; l = l->next)
         json_object_set_member(context, l->data, json_node_copy(json_object_get_member(entities, l->data)));
     json_object_set_array_member(context, "steps", json_array_new());
-    json_object_set_string_member(context, "cause_title", c->title_zh);
-    json_object_set_string_member(context, "cause_title_en", c->title_en);
+    json_object_set_string_member(context, "cause_title", ck_ruleset_cause_title(rules, (guint)c, "zh"));
+    json_object_set_string_member(context, "cause_title_en", ck_ruleset_cause_title(rules, (guint)c, "en"));
     g_autofree char *rendered = ck_template_render(template, context);
     json_object_unref(context);
     return mark_missing(rendered, template, w);
@@ -335,7 +325,7 @@ static char *cause_reply(JsonObject *cause, JsonObject *doc, const CkRuleSet *ru
 static JsonArray *analysis_of(JsonObject *doc, const CkRuleSet *rules, CkLang lang, const Words *w)
 {
     JsonArray *out = json_array_new();
-    JsonArray *causes = ck_json_array(doc, "causes");
+    JsonArray *causes = ck_json_get_array(doc, "causes");
     for (guint i = 0; causes && i < json_array_get_length(causes); i++) {
         JsonObject *cause = json_array_get_object_element(causes, i);
         g_autofree char *text = cause_reply(cause, doc, rules, lang, w);
@@ -352,7 +342,7 @@ static JsonArray *analysis_of(JsonObject *doc, const CkRuleSet *rules, CkLang la
 static JsonArray *steps_of(JsonObject *doc, CkLang lang, const Words *w)
 {
     JsonNode *checklist = ck_checklist_build(doc);
-    JsonArray *steps = ck_json_array(json_node_get_object(checklist), "steps");
+    JsonArray *steps = ck_json_get_array(json_node_get_object(checklist), "steps");
     JsonArray *out = json_array_new();
     gboolean zh = lang == CK_LANG_ZH;
     for (guint i = 0; steps && i < json_array_get_length(steps); i++) {
@@ -363,7 +353,7 @@ static JsonArray *steps_of(JsonObject *doc, CkLang lang, const Words *w)
         g_autofree char *command = ck_checklist_fill_command(step, w->open, w->close);
         json_object_set_string_member(s, "command", command);
         json_object_set_string_member(s, "why", ck_json_str(step, zh ? "why" : "why_en"));
-        JsonArray *do_not = ck_json_array(step, "do_not");
+        JsonArray *do_not = ck_json_get_array(step, "do_not");
         json_object_set_array_member(s, "do_not", do_not ? json_array_ref(do_not) : json_array_new());
         json_array_add_object_element(out, s);
     }
@@ -374,7 +364,7 @@ static JsonArray *steps_of(JsonObject *doc, CkLang lang, const Words *w)
 /* TRUE when DOC reports cause ID. */
 static gboolean has_cause(JsonObject *doc, const char *id)
 {
-    JsonArray *causes = ck_json_array(doc, "causes");
+    JsonArray *causes = ck_json_get_array(doc, "causes");
     for (guint i = 0; causes && i < json_array_get_length(causes); i++)
         if (strcmp(ck_json_str(json_array_get_object_element(causes, i), "id"), id) == 0)
             return TRUE;
@@ -384,7 +374,7 @@ static gboolean has_cause(JsonObject *doc, const char *id)
 /* TRUE when entity list TYPE of DOC is empty. */
 static gboolean lacks(JsonObject *doc, const char *type)
 {
-    JsonArray *values = ck_json_array(ck_json_object(doc, "entities"), type);
+    JsonArray *values = ck_json_get_array(ck_json_get_object(doc, "entities"), type);
     return !values || json_array_get_length(values) == 0;
 }
 
@@ -395,7 +385,7 @@ static JsonArray *requests_of(JsonObject *doc, JsonArray *analysis, const Words 
 {
     JsonArray *out = json_array_new();
     g_autoptr(GHashTable) asked = g_hash_table_new(g_str_hash, g_str_equal);
-    JsonArray *requests = ck_json_array(doc, "requests");
+    JsonArray *requests = ck_json_get_array(doc, "requests");
     for (guint i = 0; requests && i < json_array_get_length(requests); i++) {
         JsonObject *r = json_array_get_object_element(requests, i);
         if (strcmp(ck_json_str(r, "from"), "support") != 0 || json_object_get_boolean_member_with_default(r, "answered", FALSE))
@@ -444,7 +434,7 @@ static void append_steps(GString *text, JsonArray *steps, const Words *w)
         g_string_append_printf(text, "%" G_GINT64_FORMAT ". %s%s%s\n   %s%s\n", ck_json_int(s, "n"),
                                ck_json_str(s, "title"), w->sep, ck_json_str(s, "command"), w->why,
                                ck_json_str(s, "why"));
-        JsonArray *do_not = ck_json_array(s, "do_not");
+        JsonArray *do_not = ck_json_get_array(s, "do_not");
         for (guint k = 0; do_not && k < json_array_get_length(do_not); k++)
             g_string_append_printf(text, "   %s%s\n", w->do_not, json_array_get_string_element(do_not, k));
     }
@@ -456,17 +446,17 @@ static char *reply_text(JsonObject *d, const Words *w)
     GString *text = g_string_new(NULL);
     g_string_append_printf(text, "%s\n%s\n%s\n%s\n%s\n%s\n", ck_json_str(d, "greeting"), w->intro, w->definition,
                            ck_json_str(d, "definition"), w->scope_label, w->scope);
-    append_list(text, w->details, ck_json_array(d, "facts"), "*  ");
+    append_list(text, w->details, ck_json_get_array(d, "facts"), "*  ");
     g_string_append_printf(text, "%s\n", w->analysis);
-    JsonArray *analysis = ck_json_array(d, "analysis");
+    JsonArray *analysis = ck_json_get_array(d, "analysis");
     for (guint i = 0; i < json_array_get_length(analysis); i++)
         g_string_append_printf(text, "%s\n", ck_json_str(json_array_get_object_element(analysis, i), "text"));
     if (json_array_get_length(analysis) == 0) {
         g_autofree char *marker = to_fill(w, w == &ZH ? "问题分析" : "analysis");
         g_string_append_printf(text, "%s\n", marker);
     }
-    append_steps(text, ck_json_array(d, "steps"), w);
-    append_list(text, w->requests, ck_json_array(d, "requests"), "*  ");
+    append_steps(text, ck_json_get_array(d, "steps"), w);
+    append_list(text, w->requests, ck_json_get_array(d, "requests"), "*  ");
     g_string_append_printf(text, "%s\n%s\n", ck_json_str(d, "closing"), ck_json_str(d, "signature"));
     return g_string_free(text, FALSE);
 }
@@ -521,7 +511,7 @@ void ck_text_draft(FILE *out, JsonNode *draft)
 {
     JsonObject *d = json_node_get_object(draft);
     fputs(ck_json_str(d, "text"), out);
-    JsonArray *similar = ck_json_array(d, "similar");
+    JsonArray *similar = ck_json_get_array(d, "similar");
     if (!similar || json_array_get_length(similar) == 0)
         return;
     const Words *w = strcmp(ck_json_str(d, "language"), "zh") == 0 ? &ZH : &EN;

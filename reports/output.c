@@ -18,7 +18,7 @@ gboolean ck_format_parse(const char *name, CkFormat *format, GError **error)
 }
 
 /* See output.h. */
-void ck_output_json(FILE *out, JsonNode *node)
+GString *ck_json_text(JsonNode *node)
 {
     JsonGenerator *gen = json_generator_new();
     json_generator_set_pretty(gen, TRUE);
@@ -26,10 +26,33 @@ void ck_output_json(FILE *out, JsonNode *node)
     json_generator_set_root(gen, node);
     gsize length = 0;
     char *text = json_generator_to_data(gen, &length);
-    fwrite(text, 1, length, out);
-    fputc('\n', out);
-    g_free(text);
     g_object_unref(gen);
+    GString *out = g_string_new_len(text, (gssize)length);
+    g_free(text);
+    g_string_append_c(out, '\n');
+    return out;
+}
+
+/* See output.h. */
+void ck_output_json(FILE *out, JsonNode *node)
+{
+    GString *text = ck_json_text(node);
+    fwrite(text->str, 1, text->len, out);
+    g_string_free(text, TRUE);
+}
+
+/* See output.h. */
+JsonArray *ck_json_get_array(JsonObject *object, const char *member)
+{
+    JsonNode *node = object ? json_object_get_member(object, member) : NULL;
+    return node && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
+}
+
+/* See output.h. */
+JsonObject *ck_json_get_object(JsonObject *object, const char *member)
+{
+    JsonNode *node = object ? json_object_get_member(object, member) : NULL;
+    return node && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
 }
 
 /* See output.h. */

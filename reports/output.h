@@ -32,4 +32,13 @@ void ck_output_json(FILE *out, JsonNode *node);
 const char *ck_json_str(JsonObject *object, const char *member);
 gint64 ck_json_int(JsonObject *object, const char *member);
 
+/* MEMBER of OBJECT as an array / object; NULL when absent or of another
+ * type.  Owned by OBJECT. */
+JsonArray *ck_json_get_array(JsonObject *object, const char *member);
+JsonObject *ck_json_get_object(JsonObject *object, const char *member);
+
+/* NODE as pretty JSON (json-glib) with a final newline.  Caller frees
+ * with g_string_free(). */
+GString *ck_json_text(JsonNode *node);
+
 #endif

@@ -9,7 +9,7 @@
  * or all when none is from a customer. */
 static void append_message_text(GString *text, JsonObject *doc)
 {
-    JsonArray *messages = ck_json_array(doc, "messages");
+    JsonArray *messages = ck_json_get_array(doc, "messages");
     guint n = messages ? json_array_get_length(messages) : 0;
     gboolean any_customer = FALSE;
     for (guint i = 0; i < n; i++)
@@ -26,7 +26,7 @@ JsonObject *ck_similar_probe(JsonObject *doc)
 {
     JsonObject *probe = json_object_new();
     JsonArray *causes = json_array_new();
-    JsonArray *doc_causes = ck_json_array(doc, "causes");
+    JsonArray *doc_causes = ck_json_get_array(doc, "causes");
     for (guint i = 0; doc_causes && i < json_array_get_length(doc_causes); i++) {
         JsonObject *c = json_array_get_object_element(doc_causes, i);
         JsonObject *one = json_object_new();
@@ -35,7 +35,7 @@ JsonObject *ck_similar_probe(JsonObject *doc)
         json_array_add_object_element(causes, one);
     }
     json_object_set_array_member(probe, "causes", causes);
-    JsonObject *entities = ck_json_object(doc, "entities");
+    JsonObject *entities = ck_json_get_object(doc, "entities");
     json_object_set_object_member(probe, "entities", entities ? json_object_ref(entities) : json_object_new());
     GString *text = g_string_new(ck_json_str(doc, "title"));
     append_message_text(text, doc);
@@ -47,7 +47,7 @@ JsonObject *ck_similar_probe(JsonObject *doc)
 /* Print the string array member NAME of O joined by ", " after LABEL. */
 static void print_list(FILE *out, JsonObject *o, const char *name, const char *label)
 {
-    JsonArray *a = ck_json_array(o, name);
+    JsonArray *a = ck_json_get_array(o, name);
     if (!a || json_array_get_length(a) == 0)
         return;
     fprintf(out, "    %s: ", label);

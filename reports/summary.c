@@ -12,19 +12,7 @@
 
 /* ---- shared helpers ---- */
 
-/* See summary.h. */
-JsonArray *ck_json_get_array(JsonObject *object, const char *member)
-{
-    JsonNode *node = object ? json_object_get_member(object, member) : NULL;
-    return node && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
-}
 
-/* See summary.h. */
-JsonObject *ck_json_get_object(JsonObject *object, const char *member)
-{
-    JsonNode *node = object ? json_object_get_member(object, member) : NULL;
-    return node && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
-}
 
 /* See summary.h. */
 JsonNode *ck_json_deep_copy(JsonNode *node)
@@ -702,21 +690,6 @@ static char *summary_title(JsonObject *s)
     return g_strdup_printf("%s — %s", ck_json_str(s, "case_id"), ck_json_str(s, "title"));
 }
 
-/* See summary.h. */
-GString *ck_json_text(JsonNode *node)
-{
-    JsonGenerator *gen = json_generator_new();
-    json_generator_set_pretty(gen, TRUE);
-    json_generator_set_indent(gen, 2);
-    json_generator_set_root(gen, node);
-    gsize length = 0;
-    char *text = json_generator_to_data(gen, &length);
-    g_object_unref(gen);
-    GString *out = g_string_new_len(text, (gssize)length);
-    g_free(text);
-    g_string_append_c(out, '\n');
-    return out;
-}
 
 /* See summary.h. */
 GString *ck_summary_render(JsonNode *summary, const char *format)

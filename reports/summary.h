@@ -26,10 +26,6 @@ gboolean ck_iso_to_unix(const char *iso, gint64 *unix_time);
 /* SECONDS as "2 d 3 h", "5 h 12 min", "40 min" or "12 s".  Caller frees. */
 char *ck_duration_text(gint64 seconds);
 
-/* MEMBER of OBJECT as an array / object; NULL when absent or of another
- * type.  Owned by OBJECT. */
-JsonArray *ck_json_get_array(JsonObject *object, const char *member);
-JsonObject *ck_json_get_object(JsonObject *object, const char *member);
 
 /* The message of case document DOC numbered INDEX; NULL when absent.
  * Owned by DOC. */
@@ -135,9 +131,6 @@ JsonNode *ck_summary_build(JsonNode *doc);
  * requests.  Cause names link to CAUSE_DIR/slug.ext when CAUSE_DIR is set. */
 void ck_summary_write(CkPage *page, JsonNode *summary, const char *cause_dir);
 
-/* NODE as pretty JSON (json-glib) with a final newline.  Caller frees
- * with g_string_free(). */
-GString *ck_json_text(JsonNode *node);
 
 /* SUMMARY as a whole page in FORMAT ("md", "html" or "json").  Caller frees with
  * g_string_free(). */

@@ -3,7 +3,7 @@
 #include "reports/checklist.h"
 #include "reports/output.h"
 #include "ingest/decode.h"
-#include "analyzer/analyzer-private.h"
+#include "analyzer/regex.h"
 
 #include <string.h>
 
@@ -235,7 +235,7 @@ JsonNode *ck_verify_log(JsonNode *checklist, const char *data, gsize len)
     CkLang lang = strcmp(ck_json_str(cl, "language"), "en") == 0 ? CK_LANG_EN : CK_LANG_ZH;
     g_autofree char *text = decode_log(data, len);
     GHashTable *sections = parse_sections(text);
-    JsonArray *steps = ck_json_array(cl, "steps"), *results = json_array_new();
+    JsonArray *steps = ck_json_get_array(cl, "steps"), *results = json_array_new();
     JsonObject *summary = json_object_new();
     const char *statuses[] = { "pass", "fail", "not_run", "unchecked" };
     for (gsize k = 0; k < G_N_ELEMENTS(statuses); k++)
@@ -266,7 +266,7 @@ void ck_text_verify(FILE *out, JsonNode *result)
 {
     JsonObject *o = json_node_get_object(result);
     gboolean zh = strcmp(ck_json_str(o, "language"), "zh") == 0;
-    JsonArray *steps = ck_json_array(o, "steps");
+    JsonArray *steps = ck_json_get_array(o, "steps");
     fprintf(out, "%s %s (%s)\n", zh ? "核对" : "verify", ck_json_str(o, "case_id"), ck_json_str(o, "source"));
     for (guint i = 0; steps && i < json_array_get_length(steps); i++) {
         JsonObject *s = json_array_get_object_element(steps, i);
@@ -277,7 +277,7 @@ void ck_text_verify(FILE *out, JsonNode *result)
             fprintf(out, "          > %s\n", ck_json_str(s, "evidence"));
         fprintf(out, "          %s\n", ck_json_str(s, "next"));
     }
-    JsonObject *sum = ck_json_object(o, "summary");
+    JsonObject *sum = ck_json_get_object(o, "summary");
     fprintf(out, "%" G_GINT64_FORMAT " pass, %" G_GINT64_FORMAT " fail, %" G_GINT64_FORMAT " not run, %"
             G_GINT64_FORMAT " unchecked\n", ck_json_int(sum, "pass"), ck_json_int(sum, "fail"),
             ck_json_int(sum, "not_run"), ck_json_int(sum, "unchecked"));

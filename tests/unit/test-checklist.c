@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "reports/output.h"
 #include "reports/checklist.h"
 
 /* A case document as `show --json` gives it: a KMS case plus a key step. */
@@ -72,13 +73,13 @@ static char *render(JsonNode *doc, const char *format, JsonNode **checklist_out)
 /* The step N (1-based) of a checklist value. */
 static JsonObject *step(JsonNode *checklist, guint n)
 {
-    return json_array_get_object_element(ck_json_array(json_node_get_object(checklist), "steps"), n - 1);
+    return json_array_get_object_element(ck_json_get_array(json_node_get_object(checklist), "steps"), n - 1);
 }
 
 /* The status of parameter NAME of STEP. */
 static const char *param_status(JsonObject *s, const char *name)
 {
-    JsonArray *params = ck_json_array(s, "params");
+    JsonArray *params = ck_json_get_array(s, "params");
     for (guint i = 0; i < json_array_get_length(params); i++) {
         JsonObject *p = json_array_get_object_element(params, i);
         if (strcmp(json_object_get_string_member(p, "name"), name) == 0)
@@ -101,7 +102,7 @@ static void test_values_from_mail_fill_scripts(void **state)
     assert_non_null(strstr(cmd, "Test-NetConnection %KMS_HOST% -Port %KMS_PORT%"));
     assert_non_null(strstr(ps1, "$KMS_HOST = 'kms.example.cn'\r\n"));
     assert_non_null(strstr(ps1, "/skms ${KMS_HOST}:${KMS_PORT}"));
-    assert_int_equal(json_array_get_length(ck_json_array(json_node_get_object(checklist), "warnings")), 0);
+    assert_int_equal(json_array_get_length(ck_json_get_array(json_node_get_object(checklist), "warnings")), 0);
     json_node_unref(checklist);
     json_node_unref(doc);
 }
@@ -139,7 +140,7 @@ static void test_injection_stays_inert(void **state)
         const char *host_status = param_status(step(checklist, 2), "kms_host");
         const char *port_status = param_status(step(checklist, 2), "kms_port");
         assert_true(strcmp(host_status, "rejected") == 0 || strcmp(port_status, "rejected") == 0);
-        assert_true(json_array_get_length(ck_json_array(json_node_get_object(checklist), "warnings")) > 0);
+        assert_true(json_array_get_length(ck_json_get_array(json_node_get_object(checklist), "warnings")) > 0);
         const char *bad[] = { "del ", "Remove-Item", "whoami", "calc", "';" };
         for (gsize b = 0; b < G_N_ELEMENTS(bad); b++) {
             assert_null(strstr(cmd, bad[b]));

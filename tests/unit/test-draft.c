@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 
+#include "reports/output.h"
 #include "reports/checklist.h"
 #include "reports/draft.h"
 
@@ -84,7 +85,7 @@ static const char *field(JsonNode *draft, const char *name)
 /* Number of strings in array NAME of a draft holding NEEDLE. */
 static guint count_in(JsonNode *draft, const char *name, const char *needle)
 {
-    JsonArray *a = ck_json_array(json_node_get_object(draft), name);
+    JsonArray *a = ck_json_get_array(json_node_get_object(draft), name);
     guint n = 0;
     for (guint i = 0; i < json_array_get_length(a); i++)
         n += strstr(json_array_get_string_element(a, i), needle) != NULL;
@@ -153,7 +154,7 @@ static void test_no_invented_facts(void **state)
     assert_null(strstr(text, "0x"));
     assert_null(strstr(text, "<error_code>"));
     assert_int_equal(count_in(draft, "requests", "完整错误代码"), 1);
-    assert_int_equal(json_array_get_length(ck_json_array(json_node_get_object(draft), "facts")), 0);
+    assert_int_equal(json_array_get_length(ck_json_get_array(json_node_get_object(draft), "facts")), 0);
     json_node_unref(draft);
     /* with the code in the case it is used, and not asked for */
     draft = draft_of(make_doc(SEED_MESSAGES, "{\"error_codes\": [\"0xC004C020\"]}", mak, "[]"), *state, NULL);
@@ -223,7 +224,7 @@ static void test_new_mail_file(void **state)
     JsonObject *o = json_node_get_object(doc);
     assert_string_equal(json_object_get_string_member(o, "title"), "激活失败");
     assert_string_equal(json_object_get_string_member(o, "status"), "new");
-    JsonArray *causes = ck_json_array(o, "causes");
+    JsonArray *causes = ck_json_get_array(o, "causes");
     assert_true(json_array_get_length(causes) >= 1);
     assert_string_equal(json_object_get_string_member(json_array_get_object_element(causes, 0), "id"),
                         "activation.serial-invalid");

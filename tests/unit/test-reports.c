@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "reports/output.h"
 #include "reports/html.h"
 #include "reports/md.h"
 #include "reports/summary.h"

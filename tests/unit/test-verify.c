@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "reports/output.h"
 #include "reports/checklist.h"
 #include "reports/verify.h"
 
@@ -81,7 +82,7 @@ static JsonNode *verify(const char *text, gssize len)
 /* The result object of step ID. */
 static JsonObject *step_result(JsonNode *result, const char *id)
 {
-    JsonArray *steps = ck_json_array(json_node_get_object(result), "steps");
+    JsonArray *steps = ck_json_get_array(json_node_get_object(result), "steps");
     for (guint i = 0; i < json_array_get_length(steps); i++) {
         JsonObject *s = json_array_get_object_element(steps, i);
         if (strcmp(json_object_get_string_member(s, "id"), id) == 0)
@@ -182,7 +183,7 @@ static void assert_log_statuses(JsonNode *result)
     assert_non_null(strstr(json_object_get_string_member(port, "next"), "跳过原因：missing-parameter"));
     assert_string_equal(json_object_get_string_member(step_result(result, "activation.check-edition"), "status"),
                         "unchecked");
-    JsonObject *summary = ck_json_object(json_node_get_object(result), "summary");
+    JsonObject *summary = ck_json_get_object(json_node_get_object(result), "summary");
     assert_int_equal(json_object_get_int_member(summary, "pass"), 1);
     assert_int_equal(json_object_get_int_member(summary, "fail"), 1);
     assert_int_equal(json_object_get_int_member(summary, "not_run"), 2);
@@ -239,7 +240,7 @@ static void test_script_log_mixed_encodings(void **state)
 static void test_nothing_recognised(void **state)
 {
     JsonNode *result = verify("hello, here is a screenshot\n", -1);
-    JsonObject *summary = ck_json_object(json_node_get_object(result), "summary");
+    JsonObject *summary = ck_json_get_object(json_node_get_object(result), "summary");
     assert_int_equal(json_object_get_int_member(summary, "not_run"), 5);
     assert_int_equal(json_object_get_int_member(summary, "pass") + json_object_get_int_member(summary, "fail"), 0);
     json_node_unref(result);
