@@ -10,12 +10,37 @@
     "after:2021-03-01 before:2021-04 date:2021-03..2021-04.  One row per case (its best message) unless\n" \
     "--messages; ranked by bm25 (subject weighs most, quoted text least)."
 
+/* Text for --count: the number alone, like `notmuch count`. */
+static void print_count_text(FILE *out, JsonNode *node)
+{
+    fprintf(out, "%" G_GINT64_FORMAT "\n", ck_json_int(json_node_get_object(node), "count"));
+}
+
+/* --count: how many cases or messages QUERY matches (takes QUERY). */
+static int print_count(CkContext *ctx, CkSearchQuery *query, gboolean per_message)
+{
+    gint64 count = 0;
+    GError *error = NULL;
+    gboolean ok = ck_search_count(ck_store_db(ctx->store), query, per_message, &count, &error);
+    ck_search_query_free(query);
+    if (!ok)
+        return ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
+    JsonObject *o = json_object_new();
+    json_object_set_int_member(o, "count", count);
+    JsonNode *node = json_node_init_object(json_node_alloc(), o);
+    ck_output_write(stdout, ctx->format, node, print_count_text);
+    json_node_unref(node);
+    json_object_unref(o);
+    return count ? CK_EXIT_OK : CK_EXIT_NOT_FOUND;
+}
+
 int casekb_cmd_search(CkContext *ctx, int argc, char **argv)
 {
-    gboolean per_message = FALSE;
+    gboolean per_message = FALSE, count_only = FALSE;
     int limit = 20, offset = 0;
     const GOptionEntry entries[] = {
         { "messages", 0, 0, G_OPTION_ARG_NONE, &per_message, "One row per message", NULL },
+        { "count", 0, 0, G_OPTION_ARG_NONE, &count_only, "Print only how many cases (or messages) match", NULL },
         { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Rows to show (default 20)", "N" },
         { "offset", 0, 0, G_OPTION_ARG_INT, &offset, "Rows to skip", "N" },
         { NULL }
@@ -33,6 +58,8 @@ int casekb_cmd_search(CkContext *ctx, int argc, char **argv)
     g_free(text);
     if (!query)
         return ck_cli_fail(ctx, CK_EXIT_USAGE, error);
+    if (count_only)
+        return print_count(ctx, query, per_message);
     gboolean colour = ctx->stdout_is_tty && ctx->format == CK_FORMAT_TEXT;
     CkSearchOptions options = { per_message, limit, offset, colour ? "\033[1;31m" : "[",
                                 colour ? "\033[0m" : "]", 0 };

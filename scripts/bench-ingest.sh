@@ -14,6 +14,7 @@ ck=$top/casekb
 [ -x "$ck" ] || { echo "bench-ingest: build ./casekb first (make)" >&2; exit 2; }
 command -v /usr/bin/time >/dev/null || { echo "bench-ingest: /usr/bin/time missing (apt-get install time)" >&2; exit 2; }
 mkdir -p "$work"
+work=$(cd "$work" && pwd)
 [ -f "$work/archive.mbox" ] || "$top/scripts/gen-archive" "$n" "$work" >/dev/null
 rm -f "$work/casekb.db" "$work/casekb.db-wal" "$work/casekb.db-shm"
 

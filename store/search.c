@@ -822,14 +822,15 @@ static char *main_match_expr(const CkSearchQuery *q)
     return g_string_free(expr, FALSE);
 }
 
-/* Build the ranking statement of Q: rows (message id, score) in result
- * order, after LIMIT/OFFSET.  MAIN is the main MATCH expression or NULL. */
-static void build_rank_sql(SqlBuilder *b, const CkSearchQuery *q, const char *main,
-                           const CkSearchOptions *opts)
+/* Start the statement of Q with "WITH hits AS (…)": every matching message
+ * (mid, cid, mdate, score), scored by bm25 when SCORED.  MAIN is the main
+ * MATCH expression or NULL. */
+static void build_hits_cte(SqlBuilder *b, const CkSearchQuery *q, const char *main, gboolean scored)
 {
     g_string_append(b->sql, "WITH hits AS (SELECT m.id AS mid, m.case_id AS cid, m.date AS mdate, ");
     if (main) {
-        g_string_append(b->sql, "-bm25(messages_fts, 8.0, 4.0, 1.0) AS score FROM messages_fts"
+        g_string_append(b->sql, scored ? "-bm25(messages_fts, 8.0, 4.0, 1.0)" : "0.0");
+        g_string_append(b->sql, " AS score FROM messages_fts"
                                 " JOIN messages m ON m.id = messages_fts.rowid"
                                 " LEFT JOIN cases c ON c.id = m.case_id WHERE messages_fts MATCH ");
         bind_text(b, main);
@@ -845,6 +846,14 @@ static void build_rank_sql(SqlBuilder *b, const CkSearchQuery *q, const char *ma
         g_free(covered);
     }
     g_string_append(b->sql, ")");
+}
+
+/* The ranked search: the hits, best message per case unless per message,
+ * ordered by score then date, with the options' limit and offset. */
+static void build_rank_sql(SqlBuilder *b, const CkSearchQuery *q, const char *main,
+                           const CkSearchOptions *opts)
+{
+    build_hits_cte(b, q, main, TRUE);
     if (opts->per_message)
         g_string_append(b->sql, " SELECT mid, score FROM hits");
     else
@@ -1161,4 +1170,27 @@ gboolean ck_search_run(sqlite3 *db, const CkSearchQuery *query, const CkSearchOp
     }
     *results_out = results;
     return TRUE;
+}
+
+/* See search.h.  The same hits as a search, counted without scores,
+ * ranking, rows or snippets. */
+gboolean ck_search_count(sqlite3 *db, const CkSearchQuery *query, gboolean per_message, gint64 *count,
+                         GError **error)
+{
+    g_return_val_if_fail(db && query && count, FALSE);
+    char *main = main_match_expr(query);
+    SqlBuilder b = { g_string_new(NULL), g_ptr_array_new_with_free_func(param_free) };
+    build_hits_cte(&b, query, main, FALSE);
+    g_string_append(b.sql, per_message ? " SELECT count(*) FROM hits" : " SELECT count(DISTINCT cid) FROM hits");
+    sqlite3_stmt *stmt = NULL;
+    gboolean ok = prepare(db, b.sql->str, &stmt, error) && bind_params(db, stmt, b.params, error);
+    if (ok && sqlite3_step(stmt) == SQLITE_ROW)
+        *count = sqlite3_column_int64(stmt, 0);
+    else if (ok)
+        ok = sql_fail(db, error, "counting the hits");
+    sqlite3_finalize(stmt);
+    g_string_free(b.sql, TRUE);
+    g_ptr_array_unref(b.params);
+    g_free(main);
+    return ok;
 }

@@ -83,4 +83,9 @@ void ck_search_result_free(CkSearchResult *result);
 gboolean ck_search_run(sqlite3 *db, const CkSearchQuery *query, const CkSearchOptions *opts,
                        GPtrArray **results_out, GError **error);
 
+/* Count the cases (or, with PER_MESSAGE, the messages) QUERY matches,
+ * without building result rows.  FALSE with *error on failure. */
+gboolean ck_search_count(sqlite3 *db, const CkSearchQuery *query, gboolean per_message, gint64 *count,
+                         GError **error);
+
 #endif
