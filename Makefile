@@ -98,6 +98,7 @@ demo: casekb
 
 bench: casekb tools
 	sh scripts/bench-ingest.sh
+	sh scripts/bench-search.sh
 
 clean:
 	rm -rf build casekb
