@@ -128,6 +128,8 @@ gboolean ck_ingest_paths(CkStore *store, const char *const *paths, const CkInges
     }
     if (store_failed)
         ck_store_rollback(store);
+    else if (ok && stats->added > 0)
+        ok = ck_store_optimize(store, error);
     if (options->on_progress)
         options->on_progress(stats, options->user_data);
     return ok;

@@ -60,6 +60,9 @@ static const char *const MIGRATIONS[] = {
     "  VALUES ('delete', old.id, old.subject, old.body || char(10) || old.forwarded, old.quoted);"
     "  INSERT INTO messages_fts(rowid, subject, body, quoted)"
     "  VALUES (new.id, new.subject, new.body || char(10) || new.forwarded, new.quoted); END;",
+    /* 1 -> 2: a covering index for search hits (message -> case, date), so
+     * ranking many hits does not read the large message rows. */
+    "CREATE INDEX messages_hit ON messages(id, case_id, date);",
 };
 
 /* Read PRAGMA user_version into *version. */

@@ -179,6 +179,13 @@ void ck_store_rollback(CkStore *store)
     sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* See store.h.  analysis_limit keeps it to a fraction of a second on a
+ * large archive. */
+gboolean ck_store_optimize(CkStore *store, GError **error)
+{
+    return ck_store_exec(store, "PRAGMA analysis_limit = 400; ANALYZE;", error);
+}
+
 /* See store.h. */
 char *ck_store_get_setting(CkStore *store, const char *key)
 {

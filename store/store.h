@@ -41,6 +41,10 @@ gboolean ck_store_begin(CkStore *store, GError **error);
 gboolean ck_store_commit(CkStore *store, GError **error);
 void ck_store_rollback(CkStore *store);
 
+/* Refresh the query planner's statistics (a bounded ANALYZE); ingest
+ * calls it after adding messages. */
+gboolean ck_store_optimize(CkStore *store, GError **error);
+
 /* Key/value settings kept in the database (e.g. "support_domains").
  * ck_store_get_setting returns a newly allocated string or NULL. */
 char *ck_store_get_setting(CkStore *store, const char *key);
