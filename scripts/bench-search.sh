@@ -18,13 +18,19 @@ mkdir -p "$top/build/bench-$n"
 work=$(cd "$top/build/bench-$n" && pwd)
 [ -f "$work/archive.mbox" ] || "$top/scripts/gen-archive" "$n" "$work" >/dev/null
 db=$work/casekb.db
-[ -f "$db" ] || "$ck" --db "$db" ingest "$work/archive.mbox" >/dev/null
+if [ ! -f "$db" ]; then
+    /usr/bin/time -f '%e s, peak RSS %M KB' -o "$work/ingest.time" "$ck" --db "$db" ingest "$work/archive.mbox" >/dev/null
+    echo "casekb ingest of $n messages: $(cat "$work/ingest.time")"
+fi
 export NOTMUCH_CONFIG=$work/notmuch-config
 printf '[database]\npath=%s\n[new]\ntags=\n[search]\nexclude_tags=\n' "$work/maildir" >"$NOTMUCH_CONFIG"
 have_notmuch=0
 if command -v notmuch >/dev/null; then
     have_notmuch=1
-    [ -d "$work/maildir/.notmuch" ] || notmuch new --quiet >/dev/null
+    if [ ! -d "$work/maildir/.notmuch" ]; then
+        /usr/bin/time -f '%e s, peak RSS %M KB' -o "$work/notmuch.time" notmuch new --quiet >/dev/null
+        echo "notmuch new of $n messages: $(cat "$work/notmuch.time")"
+    fi
 fi
 
 # ms_percentiles RUNS CMD...: p50 and p95 of the wall time of CMD, in ms.
