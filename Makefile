@@ -70,8 +70,9 @@ $(B)/scripts/%: scripts/%.c $(B)/libcasekb.a | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libcasekb.a $(LIBS_ALL)
 
+# Copied through a temporary name so a running ./casekb is replaced, not written into.
 casekb: $(B)/casekb
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 tools: $(TOOL_BINS)
 

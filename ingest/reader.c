@@ -354,13 +354,20 @@ static GDir *open_directory(const char *dir, GError **error)
  * cannot be opened. */
 static GPtrArray *list_directory(const char *dir, GError **error)
 {
+    /* Files an archive folder holds beside the mail (notes, expected
+     * results, configuration) are passed over quietly in a walk; named on
+     * the command line they are still read and reported. */
+    static const char *const not_mail[] = { ".md", ".json", ".yaml", ".yml", NULL };
     GDir *handle = open_directory(dir, error);
     if (!handle)
         return NULL;
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     const char *name;
     while ((name = g_dir_read_name(handle)) != NULL) {
-        if (name[0] != '.')
+        gboolean skip = name[0] == '.';
+        for (guint i = 0; !skip && not_mail[i]; i++)
+            skip = g_str_has_suffix(name, not_mail[i]);
+        if (!skip)
             g_ptr_array_add(names, g_strdup(name));
     }
     g_dir_close(handle);

@@ -4,7 +4,8 @@
  * format is chosen by content, not by file name: a single RFC 5322 message
  * (.eml), an mbox (mboxo/mboxrd, streamed, `>From ` unescaped, a UTF-8 BOM
  * before the first From_ line tolerated), a maildir (cur/ and new/), any
- * directory (walked recursively, files in name order), "-" for standard
+ * directory (walked recursively, files in name order; hidden files and
+ * *.md, *.json, *.yaml notes beside the mail passed over), "-" for standard
  * input, and the team's plain-text thread export (`邮件主题：` first line,
  * `====第N封邮件====` separators) in UTF-8 or GB18030.
  *
