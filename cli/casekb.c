@@ -69,7 +69,9 @@ static char *default_rules_dir(void)
 static int parse_global(CkContext *ctx, int *argc, char ***argv)
 {
     char *db = NULL, *rules = NULL;
+    gboolean version = FALSE;
     const GOptionEntry entries[] = {
+        { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and JSON format version", NULL },
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file (default $CASEKB_DB or ./casekb.db)", "PATH" },
         { "rules", 0, 0, G_OPTION_ARG_FILENAME, &rules, "Rule folder (default $CASEKB_RULES or rules/)", "DIR" },
         { NULL }
@@ -82,7 +84,7 @@ static int parse_global(CkContext *ctx, int *argc, char ***argv)
     g_option_context_set_summary(octx, "casekb turns a support team's mail archive into a knowledge base of cases.");
     GError *error = NULL;
     gboolean ok = g_option_context_parse(octx, argc, argv, &error);
-    if (ok && *argc < 2) {
+    if (ok && *argc < 2 && !version) {
         char *help = g_option_context_get_help(octx, TRUE, NULL);
         fputs(help, stderr);
         g_free(help);
@@ -94,6 +96,10 @@ static int parse_global(CkContext *ctx, int *argc, char ***argv)
                                                                 : default_rules_dir());
     if (!ok)
         return ck_cli_fail(ctx, CK_EXIT_USAGE, error);
+    if (version) {
+        printf("casekb %s (JSON format %d)\n", CASEKB_VERSION, CASEKB_JSON_FORMAT);
+        return CK_EXIT_OK;
+    }
     return *argc < 2 ? CK_EXIT_USAGE : -1;
 }
 

@@ -12,6 +12,12 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+/* casekb's release, and the version of its JSON output: bumped whenever
+ * a field of the documented JSON (README, "show --json contract") changes
+ * meaning or goes away; adding a field does not bump it. */
+#define CASEKB_VERSION "0.1.0"
+#define CASEKB_JSON_FORMAT 1
+
 typedef enum { CK_FORMAT_TEXT, CK_FORMAT_JSON } CkFormat;
 
 /* Parse "text" / "json" into *format; FALSE with *error naming the value. */
