@@ -895,8 +895,9 @@ CkMessage *ck_message_parse(const CkRawMessage *raw, GError **error)
         return NULL;
     }
     CkMessage *msg = ck_message_new();
-    char *hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) data, len);
-    g_strlcpy(msg->content_hash, hash, sizeof msg->content_hash);
+    char *hash = raw->content_hash ? NULL
+                                   : g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) data, len);
+    g_strlcpy(msg->content_hash, hash ? hash : raw->content_hash, sizeof msg->content_hash);
     g_free(hash);
     set_field(&msg->source_path, g_utf8_make_valid(raw->path ? raw->path : "-", -1));
     msg->source_offset = raw->offset;

@@ -75,14 +75,17 @@ static gboolean on_raw_message(const CkRawMessage *raw, gpointer user_data, GErr
     char *hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, size);
     gboolean seen = FALSE;
     gboolean ok = ck_store_source_seen(run->store, hash, &seen, error);
-    g_free(hash);
     if (!ok || seen) {
+        g_free(hash);
         run->stats->seen += seen;
         maybe_progress(run);
         return ok;
     }
+    CkRawMessage hashed = *raw;   /* parse reuses the hash instead of computing it again */
+    hashed.content_hash = hash;
     GError *parse_error = NULL;
-    CkMessage *msg = ck_message_parse(raw, &parse_error);
+    CkMessage *msg = ck_message_parse(&hashed, &parse_error);
+    g_free(hash);
     if (!msg) {
         char *line = g_strdup_printf("%s:%" G_GINT64_FORMAT ": %s", raw->path, raw->offset,
                                      parse_error->message);

@@ -60,6 +60,8 @@ typedef struct {
     gint64 offset;            /* byte offset of the message (mbox: of its From_ line) */
     const char *export_subject; /* CK_RAW_EXPORT: the thread's 邮件主题 line value, UTF-8 */
     int export_index;         /* CK_RAW_EXPORT: N of 第N封邮件 */
+    const char *content_hash; /* SHA-256 hex of data when a later stage already has it, else NULL
+                               * (readers leave it NULL; parse computes it then) */
 } CkRawMessage;
 
 /* Called once per raw message; raw and its fields are valid only during the
