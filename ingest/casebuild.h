@@ -37,4 +37,15 @@ gboolean ck_case_add_message(CkStore *store, const CkMessage *msg, CkAddOutcome 
 gboolean ck_case_refresh_dirty(CkStore *store, const char *const *support_domains, GArray *refreshed,
                                GError **error);
 
+/* The same over many batches: a learner keeps what was learnt of the
+ * support side and learns again only when the archive has grown by a
+ * quarter since, or when RELEARN (e.g. on the last batch of an ingest).
+ * Create with the configured support domains (may be NULL); free with
+ * ck_side_learner_free(). */
+typedef struct CkSideLearner CkSideLearner;
+CkSideLearner *ck_side_learner_new(const char *const *configured_domains);
+void ck_side_learner_free(CkSideLearner *learner);
+gboolean ck_case_refresh_dirty_with(CkStore *store, CkSideLearner *learner, gboolean relearn,
+                                    GArray *refreshed, GError **error);
+
 #endif

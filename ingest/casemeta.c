@@ -204,36 +204,107 @@ static GPtrArray *compute_case(GPtrArray *messages, const SupportSenders *sender
     return sides;
 }
 
+/* What was learnt of the support side, kept between batches: learning
+ * scans every message, so it is redone only when the archive has grown by a
+ * quarter (or 200 messages) since, or when asked. */
+struct CkSideLearner {
+    char **configured;        /* configured domains, NULL-terminated */
+    SupportSenders senders;   /* domains == NULL until learnt */
+    gint64 learnt_at;         /* highest message row id when learnt */
+};
+
+/* See casebuild.h. */
+CkSideLearner *ck_side_learner_new(const char *const *configured_domains)
+{
+    CkSideLearner *l = g_new0(CkSideLearner, 1);
+    l->configured = g_strdupv((char **)configured_domains);
+    return l;
+}
+
+/* See casebuild.h. */
+void ck_side_learner_free(CkSideLearner *learner)
+{
+    if (!learner)
+        return;
+    support_senders_clear(&learner->senders);
+    g_strfreev(learner->configured);
+    g_free(learner);
+}
+
+/* TRUE when two NULL-terminated string arrays hold the same strings. */
+static gboolean same_strings(GPtrArray *a, GPtrArray *b)
+{
+    if (!a || !b || a->len != b->len)
+        return FALSE;
+    for (guint i = 0; i + 1 < a->len; i++)
+        if (g_strcmp0(a->pdata[i], b->pdata[i]) != 0)
+            return FALSE;
+    return TRUE;
+}
+
+/* Learn again when due (or FORCE); when what is known changed, mark the
+ * cases whose sides it may change. */
+static gboolean side_learner_update(CkSideLearner *l, CkStore *store, gboolean force, GError **error)
+{
+    gint64 high = 0;
+    if (!ck_store_message_high_water(store, &high, error))
+        return FALSE;
+    if (l->senders.domains && !force && high < l->learnt_at + MAX(200, l->learnt_at / 4))
+        return TRUE;
+    SupportSenders fresh = { 0 };
+    gboolean ok = support_senders_learn(store, (const char *const *)l->configured, &fresh, error);
+    gboolean changed = ok && !(same_strings(fresh.domains, l->senders.domains)
+                               && same_strings(fresh.names, l->senders.names));
+    if (changed)
+        ok = ck_store_mark_cases_with_senders(store, (const char *const *)fresh.domains->pdata,
+                                              (const char *const *)fresh.names->pdata, error);
+    support_senders_clear(&l->senders);
+    l->senders = fresh;
+    l->learnt_at = high;
+    return ok;
+}
+
+/* Recompute and store one case's metadata and sides. */
+static gboolean refresh_case(CkStore *store, gint64 id, const SupportSenders *senders, GError **error)
+{
+    GPtrArray *messages = ck_store_case_messages(store, id, error);
+    if (!messages)
+        return FALSE;
+    CkCaseMeta meta = { 0 };
+    GPtrArray *sides = compute_case(messages, senders, &meta);
+    gboolean ok = ck_store_case_update(store, id, &meta, messages, sides, error);
+    ck_case_meta_clear(&meta);
+    g_ptr_array_unref(sides);
+    g_ptr_array_unref(messages);
+    return ok;
+}
+
+/* See casebuild.h. */
+gboolean ck_case_refresh_dirty_with(CkStore *store, CkSideLearner *learner, gboolean relearn,
+                                    GArray *refreshed, GError **error)
+{
+    if (!side_learner_update(learner, store, relearn, error))
+        return FALSE;
+    GArray *ids = ck_store_dirty_case_ids(store, error);
+    if (!ids)
+        return FALSE;
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < ids->len; i++) {
+        gint64 id = g_array_index(ids, gint64, i);
+        ok = refresh_case(store, id, &learner->senders, error);
+        if (ok && refreshed)
+            g_array_append_val(refreshed, id);
+    }
+    g_array_unref(ids);
+    return ok;
+}
+
 /* See casebuild.h. */
 gboolean ck_case_refresh_dirty(CkStore *store, const char *const *support_domains, GArray *refreshed,
                                GError **error)
 {
-    SupportSenders senders = { 0 };
-    gboolean ok = support_senders_learn(store, support_domains, &senders, error)
-                  && ck_store_mark_cases_with_senders(store, (const char *const *)senders.domains->pdata,
-                                                      (const char *const *)senders.names->pdata, error);
-    GArray *ids = ok ? ck_store_dirty_case_ids(store, error) : NULL;
-    if (!ids) {
-        support_senders_clear(&senders);
-        return FALSE;
-    }
-    for (guint i = 0; ok && i < ids->len; i++) {
-        gint64 id = g_array_index(ids, gint64, i);
-        GPtrArray *messages = ck_store_case_messages(store, id, error);
-        if (!messages) {
-            ok = FALSE;
-            break;
-        }
-        CkCaseMeta meta = { 0 };
-        GPtrArray *sides = compute_case(messages, &senders, &meta);
-        ok = ck_store_case_update(store, id, &meta, messages, sides, error);
-        if (ok && refreshed)
-            g_array_append_val(refreshed, id);
-        ck_case_meta_clear(&meta);
-        g_ptr_array_unref(sides);
-        g_ptr_array_unref(messages);
-    }
-    g_array_unref(ids);
-    support_senders_clear(&senders);
+    CkSideLearner *learner = ck_side_learner_new(support_domains);
+    gboolean ok = ck_case_refresh_dirty_with(store, learner, TRUE, refreshed, error);
+    ck_side_learner_free(learner);
     return ok;
 }

@@ -9,6 +9,7 @@ typedef struct {
     CkIngestStats *stats;
     guint in_batch;
     gint64 last_progress_us;
+    CkSideLearner *sides;     /* support-side knowledge kept between batches */
 } IngestRun;
 
 /* Report one warning line through the options' callback. */
@@ -31,7 +32,7 @@ static gboolean finish_batch(IngestRun *run, gboolean final, GError **error)
 {
     GArray *refreshed = g_array_new(FALSE, FALSE, sizeof(gint64));
     const CkIngestOptions *o = run->options;
-    gboolean ok = ck_case_refresh_dirty(run->store, o->support_domains, refreshed, error)
+    gboolean ok = ck_case_refresh_dirty_with(run->store, run->sides, final, refreshed, error)
                   && (!o->after_batch || refreshed->len == 0
                       || o->after_batch(run->store, refreshed, o->user_data, error))
                   && ck_store_commit(run->store, error)
@@ -115,7 +116,7 @@ gboolean ck_ingest_paths(CkStore *store, const char *const *paths, const CkInges
     stats->started_us = g_get_monotonic_time();
     for (guint i = 0; paths[i]; i++)
         stats->bytes_total += ck_reader_total_size(paths[i]);
-    IngestRun run = { store, options, stats, 0, 0 };
+    IngestRun run = { store, options, stats, 0, 0, ck_side_learner_new(options->support_domains) };
     CkReader reader = { on_raw_message, on_reader_warning, &run, 0, 0 };
     if (!ck_store_begin(store, error))
         return FALSE;
@@ -135,5 +136,6 @@ gboolean ck_ingest_paths(CkStore *store, const char *const *paths, const CkInges
         ok = ck_store_optimize(store, error);
     if (options->on_progress)
         options->on_progress(stats, options->user_data);
+    ck_side_learner_free(run.sides);
     return ok;
 }

@@ -104,3 +104,18 @@ gboolean ck_store_mark_cases_with_senders(CkStore *store, const char *const *dom
     g_free(in_names);
     return rc == SQLITE_DONE;
 }
+
+/* See store.h. */
+gboolean ck_store_message_high_water(CkStore *store, gint64 *max_rowid, GError **error)
+{
+    sqlite3_stmt *stmt = ck_store_prepare(store, "SELECT coalesce(max(id), 0) FROM messages", error);
+    if (!stmt)
+        return FALSE;
+    gboolean ok = sqlite3_step(stmt) == SQLITE_ROW;
+    if (ok)
+        *max_rowid = sqlite3_column_int64(stmt, 0);
+    else
+        ck_store_set_error(store, error, "reading the message count");
+    sqlite3_reset(stmt);
+    return ok;
+}

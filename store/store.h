@@ -155,6 +155,9 @@ gboolean ck_store_top_sender_domains(CkStore *store, guint limit, GPtrArray *dom
 gboolean ck_store_sender_names_in_domains(CkStore *store, const char *const *domains, GPtrArray *names,
                                           GError **error);
 
+/* The highest message row id (0 when empty): grows with the archive. */
+gboolean ck_store_message_high_water(CkStore *store, gint64 *max_rowid, GError **error);
+
 /* Mark dirty every case holding a message not yet on the support side
  * whose sender's domain is in DOMAINS or whose name is in NAMES (both
  * NULL-terminated), so its sides are computed again. */
