@@ -158,5 +158,6 @@ int casekb_cmd_ingest(CkContext *ctx, int argc, char **argv)
     JsonNode *summary = stats_json(ctx, &stats);
     ck_output_write(stdout, ctx->format, summary, print_summary);
     json_node_unref(summary);
-    return CK_EXIT_OK;
+    /* no message at all in what was given: "nothing found" */
+    return stats.read ? CK_EXIT_OK : CK_EXIT_NOT_FOUND;
 }

@@ -56,3 +56,11 @@ for c in $commands; do
     grep -q "$c" "$TMP/out" || fail "casekb $c --help does not name the command"
 done
 echo "ok: error exits and --help for $(echo "$commands" | wc -l) commands"
+
+# A file that is not mail: one warning line naming it, nothing stored, exit 1.
+printf 'just some notes\nnot a message\n' >"$TMP/notes.txt"
+ck ingest "$TMP/notes.txt" >"$TMP/out" 2>"$TMP/err"; rc=$?
+[ $rc -eq 1 ] || fail "ingest of a non-mail file gave exit $rc"
+[ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q "notes.txt: not a mail file" "$TMP/err" ||
+    fail "ingest of a non-mail file: $(cat "$TMP/err")"
+echo "ok: a non-mail file is reported and skipped"
