@@ -5,10 +5,15 @@
 
 #define SUBJECT_WINDOW_SECONDS (60 * 24 * 3600)
 
-/* The state of placing one message. */
+/* The state of placing one message.  Its links to stored cases are looked
+ * up once and serve both the join rules and the merging of threads. */
 typedef struct {
     CkStore *store;
     const CkMessage *msg;
+    char *subject_key;      /* ck_subject_key() of its subject */
+    GArray *referenced;     /* cases holding a message it references, newest reference first */
+    GArray *siblings;       /* cases holding a message that references one of its references */
+    GArray *children;       /* cases holding a message that references it */
     gint64 case_rowid;      /* out of a joiner: the case found, 0 none */
 } Placement;
 
@@ -40,24 +45,21 @@ static gboolean join_by_subject_case_id(Placement *p, GError **error)
     return join_case_id_in(p, p->msg->subject, error);
 }
 
+/* The first case of LIST, or 0. */
+static gint64 first_case(GArray *list)
+{
+    return list->len ? g_array_index(list, gint64, 0) : 0;
+}
+
 /* "references": the case of a referenced message, newest reference first;
  * else the case of a stored message that names one of the same references
  * (the two share an ancestor that is not stored, a "ghost" parent). */
 static gboolean join_by_references(Placement *p, GError **error)
 {
-    GPtrArray *refs = p->msg->references;
-    for (guint i = refs->len; i > 0 && !p->case_rowid; i--)
-        if (!ck_store_find_message(p->store, g_ptr_array_index(refs, i - 1), NULL, &p->case_rowid, error))
-            return FALSE;
-    GArray *cases = g_array_new(FALSE, FALSE, sizeof(gint64));
-    gboolean ok = TRUE;
-    for (guint i = refs->len; ok && i > 0 && !p->case_rowid; i--) {
-        ok = ck_store_find_cases_referencing(p->store, g_ptr_array_index(refs, i - 1), cases, error);
-        if (ok && cases->len)
-            p->case_rowid = g_array_index(cases, gint64, 0);
-    }
-    g_array_unref(cases);
-    return ok;
+    p->case_rowid = first_case(p->referenced);
+    if (!p->case_rowid)
+        p->case_rowid = first_case(p->siblings);
+    return TRUE;
 }
 
 /* "body-case-id": new text, then forwarded text. */
@@ -75,12 +77,9 @@ static gboolean join_by_subject(Placement *p, GError **error)
     gboolean had_prefix = FALSE;
     char *stripped = ck_subject_strip_prefixes(p->msg->subject, &had_prefix);
     gboolean ok = TRUE;
-    if (had_prefix && stripped[0] && p->msg->references->len == 0 && p->msg->date) {
-        char *key = ck_subject_key(p->msg->subject);
-        ok = ck_store_find_case_by_subject(p->store, key, p->msg->date, SUBJECT_WINDOW_SECONDS,
+    if (had_prefix && stripped[0] && p->msg->references->len == 0 && p->msg->date)
+        ok = ck_store_find_case_by_subject(p->store, p->subject_key, p->msg->date, SUBJECT_WINDOW_SECONDS,
                                            &p->case_rowid, error);
-        g_free(key);
-    }
     g_free(stripped);
     return ok;
 }
@@ -94,12 +93,8 @@ static gboolean join_by_quoted_case_id(Placement *p, GError **error)
 /* "referenced-by": a stored message names this one. */
 static gboolean join_by_children(Placement *p, GError **error)
 {
-    GArray *cases = g_array_new(FALSE, FALSE, sizeof(gint64));
-    gboolean ok = ck_store_find_cases_referencing(p->store, p->msg->message_id, cases, error);
-    if (ok && cases->len)
-        p->case_rowid = g_array_index(cases, gint64, 0);
-    g_array_unref(cases);
-    return ok;
+    p->case_rowid = first_case(p->children);
+    return TRUE;
 }
 
 /* The thread root of a message: its oldest reference, else itself. */
@@ -173,27 +168,43 @@ static gboolean merge_linked_case(CkStore *store, gint64 linked, gint64 *case_ro
     return ok;
 }
 
-/* Merge the cases linked to MSG into its case: those holding a message it
- * references, a message that references it, or a message that references
- * one of its references (a shared ghost ancestor), as notmuch threads do. */
-static gboolean merge_linked_cases(CkStore *store, const CkMessage *msg, gint64 *case_rowid, GError **error)
+/* Look up the cases MSG is linked to by references, either way, and
+ * through shared ghost ancestors (as notmuch threads are). */
+static gboolean placement_find_links(Placement *p, GError **error)
 {
-    GArray *linked = g_array_new(FALSE, FALSE, sizeof(gint64));
-    gboolean ok = ck_store_find_cases_referencing(store, msg->message_id, linked, error);
-    for (guint i = 0; ok && i < msg->references->len; i++) {
-        const char *ref = g_ptr_array_index(msg->references, i);
+    GPtrArray *refs = p->msg->references;
+    gboolean ok = ck_store_find_cases_referencing(p->store, p->msg->message_id, p->children, error);
+    for (guint i = refs->len; ok && i > 0; i--) {
+        const char *ref = g_ptr_array_index(refs, i - 1);
         gint64 found = 0;
-        ok = ck_store_find_message(store, ref, NULL, &found, error)
-             && ck_store_find_cases_referencing(store, ref, linked, error);
+        ok = ck_store_find_message(p->store, ref, NULL, &found, error)
+             && ck_store_find_cases_referencing(p->store, ref, p->siblings, error);
         if (found)
-            g_array_append_val(linked, found);
+            g_array_append_val(p->referenced, found);
     }
-    GHashTable *gone = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-    for (guint i = 0; ok && i < linked->len; i++)
-        ok = merge_linked_case(store, g_array_index(linked, gint64, i), case_rowid, gone, error);
-    g_hash_table_destroy(gone);
-    g_array_unref(linked);
     return ok;
+}
+
+/* Merge every case linked to the message into its case. */
+static gboolean merge_linked_cases(Placement *p, gint64 *case_rowid, GError **error)
+{
+    GArray *lists[] = { p->referenced, p->siblings, p->children };
+    GHashTable *gone = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    gboolean ok = TRUE;
+    for (guint l = 0; ok && l < G_N_ELEMENTS(lists); l++)
+        for (guint i = 0; ok && i < lists[l]->len; i++)
+            ok = merge_linked_case(p->store, g_array_index(lists[l], gint64, i), case_rowid, gone, error);
+    g_hash_table_destroy(gone);
+    return ok;
+}
+
+/* Free what a Placement holds. */
+static void placement_clear(Placement *p)
+{
+    g_free(p->subject_key);
+    g_array_unref(p->referenced);
+    g_array_unref(p->siblings);
+    g_array_unref(p->children);
 }
 
 /* Record every alias named in the subject or new text on the case. */
@@ -220,21 +231,20 @@ gboolean ck_case_add_message(CkStore *store, const CkMessage *msg, CkAddOutcome 
         return ck_store_source_add(store, msg->content_hash, existing, msg->source_path,
                                    msg->source_offset, error);
     }
-    Placement p = { store, msg, 0 };
+    Placement p = { store, msg, ck_subject_key(msg->subject), g_array_new(FALSE, FALSE, sizeof(gint64)),
+                    g_array_new(FALSE, FALSE, sizeof(gint64)), g_array_new(FALSE, FALSE, sizeof(gint64)), 0 };
+    gboolean ok = placement_find_links(&p, error);
     guint rule = 0;
-    for (; rule < G_N_ELEMENTS(JOIN_RULES) && p.case_rowid == 0; rule++)
-        if (!JOIN_RULES[rule].join(&p, error))
-            return FALSE;
-    const char *joined_by = JOIN_RULES[rule - 1].name;
+    for (; ok && rule < G_N_ELEMENTS(JOIN_RULES) && p.case_rowid == 0; rule++)
+        ok = JOIN_RULES[rule].join(&p, error);
+    const char *joined_by = rule ? JOIN_RULES[rule - 1].name : "";
     gint64 case_rowid = p.case_rowid, message_rowid = 0;
-    char *subject_key = ck_subject_key(msg->subject);
-    gboolean ok = merge_linked_cases(store, msg, &case_rowid, error)
-                  && ck_store_message_insert(store, case_rowid, msg, subject_key, joined_by,
-                                             &message_rowid, error)
-                  && ck_store_source_add(store, msg->content_hash, message_rowid, msg->source_path,
-                                         msg->source_offset, error)
-                  && add_aliases(store, msg, case_rowid, error);
-    g_free(subject_key);
+    ok = ok && merge_linked_cases(&p, &case_rowid, error)
+         && ck_store_message_insert(store, case_rowid, msg, p.subject_key, joined_by, &message_rowid, error)
+         && ck_store_source_add(store, msg->content_hash, message_rowid, msg->source_path,
+                                msg->source_offset, error)
+         && add_aliases(store, msg, case_rowid, error);
+    placement_clear(&p);
     *outcome = CK_ADD_NEW;
     return ok;
 }
