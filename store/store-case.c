@@ -28,7 +28,7 @@ void ck_case_meta_clear(CkCaseMeta *meta)
 #define MESSAGE_COLUMNS \
     "id, message_id, synthesized_id, in_reply_to, subject, from_name, from_addr, to_addr, side," \
     " date, tz_offset, joined_by, body, quoted, signature, forwarded, source_path, source_offset," \
-    " content_hash, warnings, html_only, raw_headers"
+    " content_hash, warnings, html_only"
 
 /* Replace *field (owned) by column COL's text. */
 static void take_column(char **field, sqlite3_stmt *stmt, int col)
@@ -77,7 +77,6 @@ static CkStoredMessage *stored_message_from_row(sqlite3_stmt *stmt)
     g_strlcpy(msg->content_hash, hash ? (const char *)hash : "", sizeof msg->content_hash);
     load_warnings(msg, (const char *)sqlite3_column_text(stmt, 19));
     msg->html_only = sqlite3_column_int(stmt, 20);
-    take_column(&msg->raw_headers, stmt, 21);
     return sm;
 }
 

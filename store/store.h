@@ -100,7 +100,8 @@ typedef struct {
 void ck_stored_message_free(CkStoredMessage *sm);
 
 /* The messages of a case in date order (then insertion order), as a
- * GPtrArray of CkStoredMessage * that frees its elements.  Caller unrefs. */
+ * GPtrArray of CkStoredMessage * that frees its elements; raw_headers is
+ * left empty (stored, but no reader of a case needs it).  Caller unrefs. */
 GPtrArray *ck_store_case_messages(CkStore *store, gint64 case_rowid, GError **error);
 
 /* Case metadata computed by the case builder. */
