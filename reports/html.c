@@ -33,16 +33,10 @@ static const char STYLE[] =
 /* See html.h. */
 void ck_html_escape(GString *out, const char *text)
 {
-    for (const char *p = text; p && *p; p++) {
-        switch (*p) {
-        case '&': g_string_append(out, "&amp;"); break;
-        case '<': g_string_append(out, "&lt;"); break;
-        case '>': g_string_append(out, "&gt;"); break;
-        case '"': g_string_append(out, "&quot;"); break;
-        case '\'': g_string_append(out, "&#39;"); break;
-        default: g_string_append_c(out, *p);
-        }
-    }
+    /* GLib's markup escaper covers & < > " ' (and control characters) */
+    char *escaped = g_markup_escape_text(text ? text : "", -1);
+    g_string_append(out, escaped);
+    g_free(escaped);
 }
 
 /* See html.h. */
