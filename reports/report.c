@@ -4,6 +4,7 @@
 #include "reports/summary.h"
 #include "reports/output.h"
 #include "reports/privacy.h"
+#include "ingest/message.h"
 #include <math.h>
 #include <string.h>
 
@@ -288,16 +289,6 @@ static void add_per_month(JsonBuilder *b, GHashTable *per_month)
     json_builder_end_array(b);
 }
 
-/* UNIX_TIME as "2021-03-09T17:45:52Z".  Caller frees. */
-static char *iso_from_unix(gint64 unix_time)
-{
-    GDateTime *dt = g_date_time_new_from_unix_utc(unix_time);
-    char *iso = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup("");
-    if (dt)
-        g_date_time_unref(dt);
-    return iso;
-}
-
 /* Add NAME: VALUE. */
 static void add_string(JsonBuilder *b, const char *name, const char *value)
 {
@@ -369,7 +360,7 @@ static void add_header(JsonBuilder *b, const CkReportRange *range, guint total)
         { "until", range->has_until, range->until },
     };
     for (guint i = 0; i < G_N_ELEMENTS(dates); i++) {
-        char *iso = dates[i].set ? iso_from_unix(dates[i].when) : g_strdup("");
+        char *iso = dates[i].set ? ck_time_iso(dates[i].when) : g_strdup("");
         add_string(b, dates[i].name, iso);
         g_free(iso);
     }
