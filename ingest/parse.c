@@ -7,6 +7,7 @@
  * CK_RAW_EXPORT sections are read from their 发件人/发送时间/邮件内容 fields.
  */
 #include "ingest/parse.h"
+#include "ingest/datetime.h"
 
 #include <string.h>
 #include <gmime/gmime.h>
@@ -788,21 +789,13 @@ static const char *export_field_value(const char *line, const char *name)
     return p;
 }
 
-/* Parse an export timestamp ("2021-03-09 17:45:52.867000+00:00"; 'T' or a
- * blank between date and time, '/' allowed in the date, UTC when no offset
- * is given).  Returns a new GDateTime or NULL; caller unrefs. */
+/* Parse an export timestamp in any form datetime.h reads
+ * ("2021-03-09 17:45:52.867000+00:00", "2021/3/9 17:45", "2021年3月9日
+ * 17:45", …; UTC when no offset is given).  Returns a new GDateTime or
+ * NULL; caller unrefs. */
 static GDateTime *parse_export_date(const char *value)
 {
-    char *iso = g_strstrip(g_strdup(value));
-    g_strdelimit(iso, "/", '-');
-    char *blank = strchr(iso, ' ');
-    if (blank)
-        *blank = 'T';
-    GTimeZone *utc = g_time_zone_new_utc();
-    GDateTime *dt = g_date_time_new_from_iso8601(iso, utc);
-    g_time_zone_unref(utc);
-    g_free(iso);
-    return dt;
+    return ck_datetime_parse_loose(value, NULL);
 }
 
 /* Synthesize the id of an export message from what it says (subject,
