@@ -12,6 +12,7 @@ enum {
     RE_CONVENTION,   /* [案例号: ID ] % |sev|vendor| title % stage */
     RE_CLOSE,        /* a closing phrase */
     RE_CLOSE_NEGATION, /* words before a closing phrase that cancel it */
+    RE_CLOSE_NEGATION_AFTER, /* words just after one that cancel it (しないで, 吗, ?) */
     RE_CUSTOMER_TITLE, /* 中国人寿用户… */
     RE_CUSTOMER_FIELD, /* 客户：X / Customer: X */
     RE_BOILERPLATE,  /* the support team's own footer and phrases */
@@ -32,9 +33,18 @@ static const char *const PATTERNS[RE_COUNT] = {
                       "\\|\\s*([^|]*?)\\s*\\|\\s*([^|]*?)\\s*\\|\\s*([^%]*?)\\s*(?:%\\s*(.*?))?\\s*$",
     [RE_CLOSE] = "结案|結案|关闭案例|關閉案例|关闭此案|關閉此案|关闭本案|关闭该案例|归档处理|歸檔處理|"
                  "可以关闭|可以關閉|同意关闭|同意關閉|\\bclos(?:e|ing) (?:the|this|our) (?:case|ticket)\\b|"
-                 "\\bcase (?:is |has been |will be |was )?(?:now |being )?closed\\b|\\bclos(?:e|ing) (?:out )?(?:the|this) (?:case|ticket)\\b",
+                 "\\bcase (?:is |has been |will be |was )?(?:now |being )?closed\\b|\\bclos(?:e|ing) (?:out )?(?:the|this) (?:case|ticket)\\b|"
+                 /* Japanese: 本件はクローズさせていただきます, ケースを終了します */
+                 "(?:本件|本案件|この件|本ケース|ケース|案件|チケット)(?:は|を|について(?:は)?)?(?:これで)?\\s*(?:クローズ|終了|完了)|"
+                 "クローズ(?:させていただ|いたしま|致しま|しま|とさせ)|"
+                 /* Korean: 본 건은 종료하겠습니다, 케이스를 종결 처리 */
+                 "(?:케이스|본\\s*건|이\\s*건|해당\\s*건|티켓|사례)(?:를|을|은|는)?\\s*(?:종료|종결|마감|클로즈)|"
+                 "(?:종료|종결|마감)(?:하겠습니다|합니다|처리)",
     [RE_CLOSE_NEGATION] = "(?:不|暂|暫|先别|考虑|考慮|如果|若|是否|能否|可否|请问|請問|之前|"
-                          "\\bif\\b|\\bwhether\\b|\\bnot\\b|n't\\b|\\bbefore\\b|\\bcan we\\b)",
+                          "\\bif\\b|\\bwhether\\b|\\bnot\\b|n't\\b|\\bbefore\\b|\\bcan we\\b|"
+                          "まだ|前に|場合|かどうか|아직|전에|경우|여부)",
+    [RE_CLOSE_NEGATION_AFTER] = "^[^。.！!；;，,\\n]{0,8}?(?:しないで|しません|しない|せず|待って|でしょうか|ますか|ですか|"
+                                "吗|嗎|\\?|？|하지\\s*마|하지\\s*말|않|할까요|될까요|습니까)",
     [RE_CUSTOMER_TITLE] = "^(?:\\[[^\\]]*\\]\\s*)?([\\p{Han}A-Za-z]{2,16}?)(?:用户|用戶|客户|客戶|的用户)",
     [RE_CUSTOMER_FIELD] = "(?:客户(?:名称)?|客戶(?:名稱)?|Customer)\\s*[:：]\\s*([\\p{Han}A-Za-z0-9 &.]{2,40}?)"
                           "\\s*(?:[,，。;；\\n]|$)",
@@ -57,7 +67,8 @@ static gpointer compile_patterns(gpointer unused)
 {
     for (int i = 0; i < RE_COUNT; i++) {
         GRegexCompileFlags flags = G_REGEX_OPTIMIZE | G_REGEX_MULTILINE;
-        if (i == RE_PREFIX || i == RE_CLOSE || i == RE_CLOSE_NEGATION || i == RE_CASE_MARKER
+        if (i == RE_PREFIX || i == RE_CLOSE || i == RE_CLOSE_NEGATION || i == RE_CLOSE_NEGATION_AFTER
+            || i == RE_CASE_MARKER
             || i == RE_CUSTOMER_FIELD || i == RE_BOILERPLATE || i == RE_CONVENTION || i == RE_CASE_TAG)
             flags |= G_REGEX_CASELESS;
         if (i == RE_CONVENTION || i == RE_CUSTOMER_TITLE || i == RE_CUSTOMER_ORG || i == RE_CUSTOMER_ORG_EN)
@@ -261,9 +272,10 @@ gboolean ck_text_closes_case(const char *text)
     gboolean closes = FALSE;
     g_regex_match(pattern(RE_CLOSE), text ? text : "", 0, &info);
     while (!closes && g_match_info_matches(info)) {
-        int start = 0;
-        g_match_info_fetch_pos(info, 0, &start, NULL);
-        closes = !clause_negates(text, start);
+        int start = 0, end = 0;
+        g_match_info_fetch_pos(info, 0, &start, &end);
+        closes = !clause_negates(text, start)
+                 && !g_regex_match(pattern(RE_CLOSE_NEGATION_AFTER), text + end, 0, NULL);
         g_match_info_next(info, NULL);
     }
     g_match_info_free(info);

@@ -104,6 +104,21 @@ static void closing_phrases_respect_negation(void **state)
     assert_false(ck_text_closes_case("请暂不结案，问题还在。"));
     assert_false(ck_text_closes_case("Please do not close the case yet."));
     assert_false(ck_text_closes_case("激活仍然失败"));
+    /* a question is not a decision; a later question is another sentence */
+    assert_false(ck_text_closes_case("问题已解决，可以关闭案例吗？"));
+    assert_true(ck_text_closes_case("我会将此事件做一个归档处理。如果您还有问题吗，请随时联系。"));
+}
+
+static void japanese_and_korean_closings_count(void **state)
+{
+    assert_true(ck_text_closes_case("ご確認ありがとうございました。本件はクローズさせていただきます。"));
+    assert_true(ck_text_closes_case("ライセンス認証が完了しましたので、ケースを終了いたします。"));
+    assert_true(ck_text_closes_case("확인 감사합니다. 본 건은 종료하겠습니다."));
+    assert_true(ck_text_closes_case("정품 인증이 완료되어 케이스를 종결 처리합니다."));
+    assert_false(ck_text_closes_case("まだ本件はクローズしないでください。"));
+    assert_false(ck_text_closes_case("本件はクローズしてもよろしいでしょうか。"));
+    assert_false(ck_text_closes_case("아직 케이스를 종료하지 마세요."));
+    assert_false(ck_text_closes_case("케이스를 종료할까요?"));
 }
 
 static void customers_are_named(void **state)
@@ -140,6 +155,7 @@ int main(void)
         cmocka_unit_test(subject_convention_gives_fields),
         cmocka_unit_test(thread_keys_are_stable),
         cmocka_unit_test(closing_phrases_respect_negation),
+        cmocka_unit_test(japanese_and_korean_closings_count),
         cmocka_unit_test(customers_are_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
