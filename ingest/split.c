@@ -141,8 +141,19 @@ static const char *const title_words[] = {
     "Engineer", "Manager", "Director", "Consultant", "Specialist", "Support",
     "Service", "Team", "Department", "Dept", "Co.,", "Ltd", "Inc.", "Corp",
     "Limited", "Group", "工程师", "经理", "总监", "主管", "顾问", "专员",
-    "支持", "服务", "部", "中心", "公司", "集团", "有限", "团队", "银行",
-    "銀行", "处", "處", "组", "組", "科技", "工程師", "經理", NULL,
+    "支持", "服务", "中心", "公司", "集团", "有限", "团队", "银行",
+    "銀行", "科技", "工程師", "經理", NULL,
+};
+
+/* One-character department words: a title only at the end of a word
+ * ("信息科技部", "运维组"), never inside one ("全部激活", "第一组已完成"). */
+static const char *const department_suffixes[] = { "部", "处", "處", "组", "組", NULL };
+
+/* Ordinary words that end in a department suffix. */
+static const char *const not_departments[] = {
+    "全部", "内部", "內部", "外部", "局部", "各部", "此处", "此處", "各处", "各處", "到处",
+    "到處", "好处", "好處", "之处", "之處", "多处", "多處", "几处", "幾處", "一组", "一組",
+    "分组", "分組", "每组", "每組", "两组", "兩組", "重组", "重組", NULL,
 };
 
 /* Normalisation of the judged copy of a line. */
@@ -506,10 +517,35 @@ static gboolean is_strong_contact(const char *s)
         || starts_with_word_any(s, contact_labels) || starts_with_any(s, team_boilerplate);
 }
 
+/* TRUE when S holds a department suffix (部, 处, 组) that ends a word of
+ * Han characters and does not end an ordinary word such as 全部. */
+static gboolean has_department_word(const char *s)
+{
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        if (!starts_with_any(p, department_suffixes) || p == s)
+            continue;
+        const char *next = g_utf8_next_char(p);
+        gunichar after = g_utf8_get_char(next);
+        if (*next && (g_unichar_isalnum(after) || g_unichar_type(after) == G_UNICODE_OTHER_LETTER))
+            continue;   /* the word goes on: 第一组已完成 */
+        const char *prev = g_utf8_find_prev_char(s, p);
+        if (g_unichar_get_script(g_utf8_get_char(prev)) != G_UNICODE_SCRIPT_HAN)
+            continue;
+        gboolean ordinary = FALSE;
+        for (const char *const *w = not_departments; *w && !ordinary; w++)
+            ordinary = (gsize)(next - s) >= strlen(*w)
+                       && memcmp(next - strlen(*w), *w, strlen(*w)) == 0;
+        if (!ordinary)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* TRUE for a short line naming a job title or a company. */
 static gboolean is_title_line(const char *s)
 {
-    return char_count(s) <= CONTACT_MAX_CHARS && contains_any(s, title_words);
+    return char_count(s) <= CONTACT_MAX_CHARS
+        && (contains_any(s, title_words) || has_department_word(s));
 }
 
 /* TRUE for a short line with no sentence punctuation that does not start
@@ -899,6 +935,19 @@ static gsize sig_dashdash(const BodySeq *seq, gsize s)
     return s;
 }
 
+/* TRUE when the rule line at index K of SEQ underlines a section heading
+ * ("问题结论：" over "=========="): what follows is the section, not a
+ * signature. */
+static gboolean rule_underlines_heading(const BodySeq *seq, gsize k)
+{
+    gssize above = last_filled_before(seq, k);
+    if (above < 0)
+        return FALSE;
+    const char *heading = seq->at[above]->norm;
+    gsize len = strlen(heading);
+    return len > 0 && heading[len - 1] == ':';
+}
+
 /* A rule line (------------) followed up to S by a short block of
  * contact lines, or by at most SIG_NAMES_ONLY_MAX name/title lines. */
 static gsize sig_rule_block(const BodySeq *seq, gsize s)
@@ -906,7 +955,7 @@ static gsize sig_rule_block(const BodySeq *seq, gsize s)
     gsize filled = 0, strong = 0, names = 0;
     for (gsize k = s; k-- > 0 && s - k <= SIG_SCAN_LINES;) {
         Line *line = seq->at[k];
-        if (line->kind == LINE_RULE && filled > 0
+        if (line->kind == LINE_RULE && filled > 0 && !rule_underlines_heading(seq, k)
             && (strong > 0 || (filled <= SIG_NAMES_ONLY_MAX && names == filled)))
             return k;
         if (line->kind == LINE_BLANK || line->kind == LINE_RULE)

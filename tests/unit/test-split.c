@@ -924,6 +924,42 @@ static void test_invalid_utf8(void **state)
     ck_split_clear(&s);
 }
 
+/* ---- issue 11: signature false positives ------------------------------ */
+
+/* Split TEXT and require NEEDLE in the new text and not in the signature. */
+static void expect_in_body(const char *text, const char *needle)
+{
+    CkSplit s;
+    ck_split_text(text, &s);
+    if (!strstr(s.body, needle) || strstr(s.signature, needle))
+        fail_msg("\"%s\" not kept as new text: body \"%s\", signature \"%s\"",
+                 needle, s.body, s.signature);
+    ck_split_clear(&s);
+}
+
+/* 部, 处, 组 name a department only at the end of a word: 全部, 各处 and 一组
+ * are ordinary words, and a section's ===== underline is no signature rule. */
+static void test_single_char_title_words_inside_words(void **state)
+{
+    expect_in_body("问题结论：\n==========================\n已全部激活\n", "已全部激活");
+    expect_in_body("处理结果：\n------------\n各处终端均已正常\n", "各处终端均已正常");
+    expect_in_body("您好，\n结果如下\n\n============\n第一组已完成激活\n", "第一组已完成激活");
+    /* a real department line still is one */
+    expect_split("请查收。\n\n------------\n王磊\n信息科技部\n", "请查收。", "",
+                 "------------\n王磊\n信息科技部", "");
+}
+
+/* A closing followed by more of the message (另外补充…, P.S.) is not the
+ * start of the signature: that content stays new text. */
+static void test_closing_then_more_content(void **state)
+{
+    expect_in_body("请协助确认。\n谢谢！\n另外补充一下，现在有3台还是失败\n王磊\n", "另外补充一下");
+    expect_in_body("Please check the host.\n\nThanks,\nP.S. the KMS host is kms01.example.com\nJohn Smith\n",
+                   "P.S. the KMS host");
+    expect_in_body("问题如上。\n此致\n敬礼\n补充：错误代码为 0xC004F074\n李晓峰\n", "补充：错误代码为");
+    expect_in_body("See the log below.\nRegards,\nPS: slmgr /dlv output attached\nJane\n", "PS: slmgr /dlv");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -974,6 +1010,8 @@ int main(void)
         cmocka_unit_test(test_one_megabyte_line),
         cmocka_unit_test(test_line_limit),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_single_char_title_words_inside_words),
+        cmocka_unit_test(test_closing_then_more_content),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
