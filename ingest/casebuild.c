@@ -62,13 +62,12 @@ static gboolean join_by_references(Placement *p, GError **error)
     return TRUE;
 }
 
-/* "body-case-id": new text, then forwarded text. */
+/* "body-case-id": the new text only.  A case ID seen only in forwarded
+ * text names the case the forwarded mail came from, not this message's: a
+ * customer's new mail that forwards a past case's reply is a new case. */
 static gboolean join_by_body_case_id(Placement *p, GError **error)
 {
-    char *text = g_strconcat(p->msg->body, "\n", p->msg->forwarded, NULL);
-    gboolean ok = join_case_id_in(p, text, error);
-    g_free(text);
-    return ok;
+    return join_case_id_in(p, p->msg->body, error);
 }
 
 /* "subject": only replies/forwards without references. */

@@ -131,6 +131,22 @@ static void case_id_in_subject_wins_and_absorbs_its_thread(void **state)
     g_free(thr);
 }
 
+/* A case ID seen only in forwarded text does not join: a customer's new mail
+ * forwarding a past case's reply starts its own case. */
+static void case_id_only_in_forwarded_text_does_not_join(void **state)
+{
+    Fixture *f = *state;
+    g_free(expect_join(f, make_message("old@sup", "[案例号: CAS-22222-BBBBBB ] KMS", 0, "e@sup.cn", NULL, NULL),
+                       "CAS-22222-BBBBBB", "subject-case-id"));
+    CkMessage *m = make_message("new@cust", "Fwd: 新的激活问题", 40, "u@bank.cn", NULL,
+                                "这次是另一批终端，报错不一样，请看下面转发的邮件。");
+    g_free(m->forwarded);
+    m->forwarded = g_strdup("---------- Forwarded message ---------\n关于 CAS-22222-BBBBBB：请执行 slmgr /ato");
+    char *key = expect_join(f, m, NULL, "new-thread");
+    assert_true(g_str_has_prefix(key, "THR-"));
+    g_free(key);
+}
+
 static void subject_rule_needs_a_prefix_and_the_window(void **state)
 {
     Fixture *f = *state;
@@ -230,6 +246,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(children_before_parents_share_a_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(case_id_in_subject_wins_and_absorbs_its_thread, setup, teardown),
+        cmocka_unit_test_setup_teardown(case_id_only_in_forwarded_text_does_not_join, setup, teardown),
         cmocka_unit_test_setup_teardown(subject_rule_needs_a_prefix_and_the_window, setup, teardown),
         cmocka_unit_test_setup_teardown(refresh_sets_status_sides_and_title, setup, teardown),
         cmocka_unit_test_setup_teardown(same_message_id_is_a_copy, setup, teardown),
