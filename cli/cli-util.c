@@ -1,5 +1,6 @@
 /* cli-util.c — option parsing and error reporting shared by the commands. */
 #include "cli/commands.h"
+#include "reports/report.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -112,4 +113,35 @@ int ck_cli_open_store(CkContext *ctx, CkStoreMode mode)
     GError *error = NULL;
     ctx->store = ck_store_open(ctx->db_path, &error);
     return ctx->store ? -1 : ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
+}
+
+/* Text for a count: the number alone. */
+static void print_count_text(FILE *out, JsonNode *node)
+{
+    fprintf(out, "%" G_GINT64_FORMAT "\n", ck_json_int(json_node_get_object(node), "count"));
+}
+
+/* See commands.h. */
+int ck_cli_print_count(CkContext *ctx, gint64 count)
+{
+    JsonObject *o = json_object_new();
+    json_object_set_int_member(o, "count", count);
+    JsonNode *node = json_node_init_object(json_node_alloc(), o);
+    ck_output_write(stdout, ctx->format, node, print_count_text);
+    json_node_unref(node);
+    json_object_unref(o);
+    return count ? CK_EXIT_OK : CK_EXIT_NOT_FOUND;
+}
+
+/* See commands.h. */
+gboolean ck_cli_parse_date_option(CkContext *ctx, const char *name, const char *date,
+                                  gboolean end_of_range, gint64 *when, gboolean *set)
+{
+    GError *error = NULL;
+    *set = date != NULL;
+    if (!date || ck_report_parse_date(date, end_of_range, when, &error))
+        return TRUE;
+    ck_cli_error(ctx, CK_EXIT_USAGE, "--%s: %s", name, error->message);
+    g_error_free(error);
+    return FALSE;
 }

@@ -4,20 +4,6 @@
 #include "reports/summary.h"
 #include "store/store-reports.h"
 
-/* Parse DATE (the value of --NAME; NULL: not given) into *WHEN and *SET;
- * prints the error and returns FALSE on a bad date. */
-static gboolean parse_bound(CkContext *ctx, const char *name, const char *date, gboolean end_of_range,
-                            gint64 *when, gboolean *set)
-{
-    GError *error = NULL;
-    *set = date != NULL;
-    if (!date || ck_report_parse_date(date, end_of_range, when, &error))
-        return TRUE;
-    ck_cli_error(ctx, CK_EXIT_USAGE, "--%s: %s", name, error->message);
-    g_error_free(error);
-    return FALSE;
-}
-
 int casekb_cmd_report(CkContext *ctx, int argc, char **argv)
 {
     char *since = NULL, *until = NULL, *output = NULL;
@@ -40,8 +26,8 @@ int casekb_cmd_report(CkContext *ctx, int argc, char **argv)
         goto out;
     }
     range = (CkReportRange){ .now = g_get_real_time() / G_USEC_PER_SEC };
-    if (!parse_bound(ctx, "since", since, FALSE, &range.since, &range.has_since)
-        || !parse_bound(ctx, "until", until, TRUE, &range.until, &range.has_until)) {
+    if (!ck_cli_parse_date_option(ctx, "since", since, FALSE, &range.since, &range.has_since)
+        || !ck_cli_parse_date_option(ctx, "until", until, TRUE, &range.until, &range.has_until)) {
         rc = CK_EXIT_USAGE;
         goto out;
     }

@@ -10,12 +10,6 @@
     "after:2021-03-01 before:2021-04 date:2021-03..2021-04.  One row per case (its best message) unless\n" \
     "--messages; ranked by bm25 (subject weighs most, quoted text least)."
 
-/* Text for --count: the number alone, like `notmuch count`. */
-static void print_count_text(FILE *out, JsonNode *node)
-{
-    fprintf(out, "%" G_GINT64_FORMAT "\n", ck_json_int(json_node_get_object(node), "count"));
-}
-
 /* --count: how many cases or messages QUERY matches (takes QUERY). */
 static int print_count(CkContext *ctx, CkSearchQuery *query, gboolean per_message)
 {
@@ -25,13 +19,7 @@ static int print_count(CkContext *ctx, CkSearchQuery *query, gboolean per_messag
     ck_search_query_free(query);
     if (!ok)
         return ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
-    JsonObject *o = json_object_new();
-    json_object_set_int_member(o, "count", count);
-    JsonNode *node = json_node_init_object(json_node_alloc(), o);
-    ck_output_write(stdout, ctx->format, node, print_count_text);
-    json_node_unref(node);
-    json_object_unref(o);
-    return count ? CK_EXIT_OK : CK_EXIT_NOT_FOUND;
+    return ck_cli_print_count(ctx, count);
 }
 
 int casekb_cmd_search(CkContext *ctx, int argc, char **argv)

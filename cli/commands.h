@@ -65,6 +65,17 @@ gint64 ck_cli_resolve_case(CkContext *ctx, const char *id, int *exit_code);
  * printing the error. */
 int ck_cli_open_store(CkContext *ctx, CkStoreMode mode);
 
+/* Print COUNT as {"count": N} (text: the number alone, like `notmuch
+ * count`); returns CK_EXIT_OK, or CK_EXIT_NOT_FOUND when COUNT is 0. */
+int ck_cli_print_count(CkContext *ctx, gint64 count);
+
+/* Parse the value DATE of option --NAME (NULL: not given; then *SET is
+ * FALSE) as a report date (YYYY-MM, YYYY-MM-DD, ISO 8601), the last second
+ * of a month or day when END_OF_RANGE.  Prints one error line and returns
+ * FALSE on a bad date. */
+gboolean ck_cli_parse_date_option(CkContext *ctx, const char *name, const char *date,
+                                  gboolean end_of_range, gint64 *when, gboolean *set);
+
 /* Load the rule folder leniently: broken causes are left out with a
  * warning line each.  NULL (with a warning) when the folder is missing.
  * Caller frees with ck_ruleset_free(). */

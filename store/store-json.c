@@ -235,46 +235,121 @@ static void add_cause_ids(CkStore *store, JsonBuilder *b, gint64 case_rowid)
     json_builder_end_array(b);
 }
 
-/* See store.h. */
-JsonNode *ck_store_case_list(CkStore *store, GError **error)
+/* The cases a CkCaseFilter selects, with their last message's side and
+ * date; parameters ?1..?9 as bound by bind_case_filter(). */
+#define FILTERED_CASES \
+    "SELECT * FROM (SELECT " CASE_COLUMNS "," \
+    " (SELECT side FROM messages m WHERE m.case_id = c.id ORDER BY date DESC, id DESC LIMIT 1) AS last_side," \
+    " (SELECT max(date) FROM messages m WHERE m.case_id = c.id) AS updated FROM cases c) f" \
+    " WHERE (?1 IS NULL OR status = ?1)" \
+    " AND (?2 IS NULL OR severity = ?2 COLLATE NOCASE)" \
+    " AND (?3 IS NULL OR vendor = ?3 COLLATE NOCASE)" \
+    " AND (?4 IS NULL OR instr(lower(customer), lower(?4)) > 0)" \
+    " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM case_causes cc WHERE cc.case_id = f.id" \
+    "      AND (cc.cause_id = ?5 OR substr(cc.cause_id, 1, length(?5) + 1) = ?5 || '.')))" \
+    " AND (?6 IS NULL OR (status = 'open' AND last_side = ?6))" \
+    " AND (?7 IS NULL OR opened >= ?7) AND (?8 IS NULL OR opened <= ?8)" \
+    " AND (?9 IS NULL OR opened <= ?9)"
+
+/* ORDER BY clauses of the CkCaseSort values, then LIMIT/OFFSET ?10, ?11. */
+static const char *const CASE_LIST_SQL[] = {
+    [CK_CASE_SORT_OPENED] = FILTERED_CASES " ORDER BY opened, id LIMIT ?10 OFFSET ?11",
+    [CK_CASE_SORT_NEWEST] = FILTERED_CASES " ORDER BY opened DESC, id DESC LIMIT ?10 OFFSET ?11",
+    [CK_CASE_SORT_UPDATED] = FILTERED_CASES " ORDER BY updated DESC, id DESC LIMIT ?10 OFFSET ?11",
+    [CK_CASE_SORT_MESSAGES] = FILTERED_CASES " ORDER BY 12 DESC, opened, id LIMIT ?10 OFFSET ?11",
+};
+
+/* Bind a text parameter, or NULL when VALUE is NULL or empty. */
+static void bind_optional_text(sqlite3_stmt *stmt, int index, const char *value)
 {
-    sqlite3_stmt *stmt = ck_store_prepare(store,
-        "SELECT " CASE_COLUMNS " FROM cases c ORDER BY opened, id", error);
+    if (value && *value)
+        ck_store_bind_text(stmt, index, value);
+    else
+        sqlite3_bind_null(stmt, index);
+}
+
+/* Bind an integer parameter when SET, else NULL. */
+static void bind_optional_int(sqlite3_stmt *stmt, int index, gboolean set, gint64 value)
+{
+    if (set)
+        sqlite3_bind_int64(stmt, index, value);
+    else
+        sqlite3_bind_null(stmt, index);
+}
+
+/* Bind ?1..?9 of FILTERED_CASES from F (NULL: every case). */
+static void bind_case_filter(sqlite3_stmt *stmt, const CkCaseFilter *f)
+{
+    static const CkCaseFilter all = { 0 };
+    if (!f)
+        f = &all;
+    const char *waiting_side = !f->waiting_on ? NULL
+                             : g_strcmp0(f->waiting_on, "us") == 0 ? "customer" : "support";
+    const char *texts[] = { f->status, f->severity, f->vendor, f->customer, f->cause, waiting_side };
+    for (int i = 0; i < (int)G_N_ELEMENTS(texts); i++)
+        bind_optional_text(stmt, i + 1, texts[i]);
+    bind_optional_int(stmt, 7, f->has_since, f->since);
+    bind_optional_int(stmt, 8, f->has_until, f->until);
+    bind_optional_int(stmt, 9, f->has_opened_before, f->opened_before);
+}
+
+/* Add one list entry for the row STMT is on (CASE_COLUMNS, last_side,
+ * updated), with the case's cause ids. */
+static void add_case_list_entry(CkStore *store, JsonBuilder *b, sqlite3_stmt *stmt)
+{
+    CaseRow row = { 0 };
+    case_row_read(stmt, &row);
+    json_builder_begin_object(b);
+    add_case_header(b, &row, NULL);
+    json_builder_set_member_name(b, "messages");
+    json_builder_add_int_value(b, row.n_messages);
+    char *last_side = ck_store_column_dup(stmt, 12);
+    add_string(b, "last_side", last_side);
+    g_free(last_side);
+    add_time(b, "updated", sqlite3_column_int64(stmt, 13));
+    add_cause_ids(store, b, sqlite3_column_int64(stmt, 0));   /* another statement: safe while this one steps */
+    case_row_clear(&row);
+    json_builder_end_object(b);
+}
+
+/* See store.h. */
+JsonNode *ck_store_case_list(CkStore *store, const CkCaseFilter *filter, GError **error)
+{
+    CkCaseSort sort = filter && filter->sort < G_N_ELEMENTS(CASE_LIST_SQL) ? filter->sort : CK_CASE_SORT_OPENED;
+    sqlite3_stmt *stmt = ck_store_prepare(store, CASE_LIST_SQL[sort], error);
     if (!stmt)
         return NULL;
-    GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-    GPtrArray *rows = g_ptr_array_new();
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        CaseRow *row = g_new0(CaseRow, 1);
-        gint64 id = sqlite3_column_int64(stmt, 0);
-        case_row_read(stmt, row);
-        g_array_append_val(ids, id);
-        g_ptr_array_add(rows, row);
-    }
-    sqlite3_reset(stmt);
+    bind_case_filter(stmt, filter);
+    sqlite3_bind_int64(stmt, 10, filter && filter->limit > 0 ? filter->limit : -1);
+    sqlite3_bind_int64(stmt, 11, filter && filter->offset > 0 ? filter->offset : 0);
     JsonBuilder *b = json_builder_new();
     json_builder_begin_array(b);
-    for (guint i = 0; i < rows->len; i++) {
-        CaseRow *row = g_ptr_array_index(rows, i);
-        json_builder_begin_object(b);
-        add_case_header(b, row, NULL);
-        json_builder_set_member_name(b, "messages");
-        json_builder_add_int_value(b, row->n_messages);
-        add_cause_ids(store, b, g_array_index(ids, gint64, i));
-        json_builder_end_object(b);
-        case_row_clear(row);
-        g_free(row);
-    }
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        add_case_list_entry(store, b, stmt);
+    sqlite3_reset(stmt);
     json_builder_end_array(b);
     JsonNode *list = json_builder_get_root(b);
     g_object_unref(b);
-    g_ptr_array_unref(rows);
-    g_array_unref(ids);
     if (rc != SQLITE_DONE) {
         ck_store_set_error(store, error, "listing cases");
         json_node_unref(list);
         return NULL;
     }
     return list;
+}
+
+/* See store.h. */
+gboolean ck_store_case_count(CkStore *store, const CkCaseFilter *filter, gint64 *count, GError **error)
+{
+    sqlite3_stmt *stmt = ck_store_prepare(store, "SELECT count(*) FROM (" FILTERED_CASES ")", error);
+    if (!stmt)
+        return FALSE;
+    bind_case_filter(stmt, filter);
+    gboolean ok = sqlite3_step(stmt) == SQLITE_ROW;
+    *count = ok ? sqlite3_column_int64(stmt, 0) : 0;
+    sqlite3_reset(stmt);
+    if (!ok)
+        ck_store_set_error(store, error, "counting cases");
+    return ok;
 }

@@ -1,6 +1,6 @@
 /* store.h — casekb's SQLite database: the only code that runs SQL.
  *
- * One CkStore is one connection (WAL mode, foreign keys on, the "casekb" FTS5
+ * One CkStore is one connection (WAL mode while writing, foreign keys on, the "casekb" FTS5
  * tokenizer registered).  The schema is versioned with PRAGMA user_version
  * and upgraded by forward migrations on open; a database newer than this
  * build is refused.  Every function returns FALSE with *error set on
@@ -30,6 +30,14 @@ typedef struct CkStore CkStore;
 /* Open (creating if absent) the database at PATH and bring its schema up to
  * date.  Caller closes with ck_store_close(). */
 CkStore *ck_store_open(const char *path, GError **error);
+/* Open the existing database at PATH for reading only: nothing is written,
+ * migrated or rebuilt (a schema or full-text index that needs it fails with
+ * CK_STORE_ERROR_VERSION, naming the command that upgrades), and it works
+ * in a folder and on a file the caller may not write.  Caller closes with
+ * ck_store_close(). */
+CkStore *ck_store_open_readonly(const char *path, GError **error);
+/* Close STORE (NULL is allowed); a writer that is the last connection
+ * leaves the database in rollback-journal mode, without -wal/-shm files. */
 void ck_store_close(CkStore *store);
 
 /* The connection, for store/ modules (search) only; owned by the store. */
@@ -44,6 +52,10 @@ void ck_store_rollback(CkStore *store);
 /* Refresh the query planner's statistics (a bounded ANALYZE); ingest
  * calls it after adding messages. */
 gboolean ck_store_optimize(CkStore *store, GError **error);
+
+/* Run FTS5's integrity-check: FALSE with *error when the full-text index
+ * does not hold exactly the tokens of its content (messages_fts_content). */
+gboolean ck_store_check_fts(CkStore *store, GError **error);
 
 /* Key/value settings kept in the database (e.g. "support_domains").
  * ck_store_get_setting returns a newly allocated string or NULL. */
@@ -133,9 +145,38 @@ gboolean ck_store_resolve_case(CkStore *store, const char *id, gint64 *case_rowi
  * that print it mask product keys).  Caller unrefs. */
 JsonNode *ck_store_case_document(CkStore *store, gint64 case_rowid, GError **error);
 
+/* Which cases a list holds (every field optional: NULL / 0 means any).
+ * Text fields are user input and reach SQL only as bound parameters. */
+typedef enum {
+    CK_CASE_SORT_OPENED,     /* oldest first (the default) */
+    CK_CASE_SORT_NEWEST,     /* newest first */
+    CK_CASE_SORT_UPDATED,    /* latest message first */
+    CK_CASE_SORT_MESSAGES,   /* most messages first */
+} CkCaseSort;
+
+typedef struct {
+    const char *status;      /* "open" or "closed" */
+    const char *severity;    /* exact, ignoring ASCII case */
+    const char *vendor;      /* exact, ignoring ASCII case */
+    const char *customer;    /* substring, ignoring ASCII case */
+    const char *cause;       /* a cause id, or a category ("activation") */
+    const char *waiting_on;  /* open cases whose last message is from the other
+                              * side: "us" (customer wrote last) or "customer" */
+    gboolean has_since, has_until, has_opened_before;
+    gint64 since, until;     /* opened within [since, until], Unix seconds */
+    gint64 opened_before;    /* opened at or before (for --older-than) */
+    CkCaseSort sort;
+    gint64 limit, offset;    /* limit 0: no limit */
+} CkCaseFilter;
+
 /* The case list of cases --json: an array of {case_id, title, status,
- * messages, opened, closed, causes, vendor, customer, severity}.  Caller unrefs. */
-JsonNode *ck_store_case_list(CkStore *store, GError **error);
+ * messages, opened, closed, causes, vendor, customer, severity, updated,
+ * last_side} for the cases FILTER selects (NULL: all), in its order.
+ * Caller unrefs. */
+JsonNode *ck_store_case_list(CkStore *store, const CkCaseFilter *filter, GError **error);
+
+/* How many cases FILTER selects (ignoring its limit and offset). */
+gboolean ck_store_case_count(CkStore *store, const CkCaseFilter *filter, gint64 *count, GError **error);
 
 /* The cause ids stored for a case, best first.  Caller unrefs. */
 GPtrArray *ck_store_case_cause_ids(CkStore *store, gint64 case_rowid, GError **error);
