@@ -120,22 +120,25 @@ static int check_paths(CkContext *ctx, int argc, char **argv)
 int casekb_cmd_ingest(CkContext *ctx, int argc, char **argv)
 {
     char **domains_given = NULL;
-    int batch = 500;
+    int batch = 500, jobs = 0;
     gboolean no_analyze = FALSE;
     const GOptionEntry entries[] = {
         { "no-analyze", 0, 0, G_OPTION_ARG_NONE, &no_analyze, "Do not classify the new cases", NULL },
         { "support-domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &domains_given,
           "Mail domain of the support team (repeatable; remembered in the database)", "DOMAIN" },
         { "batch-size", 0, 0, G_OPTION_ARG_INT, &batch, "Messages per transaction (default 500)", "N" },
+        { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Threads parsing mail (default: one per processor; "
+          "the result is the same for any number)", "N" },
         { NULL }
     };
     int rc = CK_EXIT_OK;
     if (!ck_cli_parse(ctx, &argc, &argv, entries, "PATH...",
                       "Read .eml files, mbox files, maildirs, directories, thread exports or - (stdin).", &rc))
         return rc;
-    if ((rc = check_paths(ctx, argc, argv)) >= 0 || batch < 1) {
+    if ((rc = check_paths(ctx, argc, argv)) >= 0 || batch < 1 || jobs < 0) {
         g_strfreev(domains_given);
-        return rc >= 0 ? rc : ck_cli_error(ctx, CK_EXIT_USAGE, "--batch-size must be at least 1");
+        return rc >= 0 ? rc : ck_cli_error(ctx, CK_EXIT_USAGE, batch < 1 ? "--batch-size must be at least 1"
+                                                                          : "--jobs must be at least 0");
     }
     GError *error = NULL;
     char **domains = support_domains(ctx, domains_given, &error);
@@ -143,8 +146,9 @@ int casekb_cmd_ingest(CkContext *ctx, int argc, char **argv)
     if (!domains)
         return ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
     IngestUi ui = { ctx, isatty(STDERR_FILENO), no_analyze ? NULL : ck_cli_load_rules(ctx) };
-    CkIngestOptions options = { (const char *const *)domains, (guint)batch, print_warning, print_progress,
-                                analyze_batch, &ui };
+    CkIngestOptions options = { .support_domains = (const char *const *)domains, .batch_size = (guint)batch,
+                                .parse_threads = (guint)jobs, .on_warning = print_warning,
+                                .on_progress = print_progress, .after_batch = analyze_batch, .user_data = &ui };
     CkIngestStats stats;
     gboolean ok = ck_ingest_paths(ctx->store, (const char *const *)argv + 1, &options, &stats, &error);
     if (ui.progress_bar)

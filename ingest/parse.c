@@ -11,6 +11,7 @@
 
 #include <string.h>
 #include <gmime/gmime.h>
+#include <libxml/parser.h>
 
 #include "ingest/decode.h"
 #include "ingest/split.h"
@@ -51,10 +52,12 @@ typedef struct {
 
 static void message_text(ParseCtx *ctx, GMimeMessage *message, MessageText *out);
 
-/* Initialise GMime exactly once, from any thread. */
+/* Initialise GMime and libxml2's parser exactly once, from any thread
+ * (libxml2 must be initialised before threads parse HTML). */
 static gpointer init_gmime_once(gpointer unused)
 {
     g_mime_init();
+    xmlInitParser();
     return NULL;
 }
 

@@ -1,6 +1,7 @@
 /* pipeline.c — the ingest loop: batches, duplicates, warnings, progress. */
 #include "ingest/pipeline.h"
 #include "ingest/parse.h"
+#include "ingest/parse-pool.h"
 #include "ingest/casebuild.h"
 
 typedef struct {
@@ -10,6 +11,7 @@ typedef struct {
     guint in_batch;
     gint64 last_progress_us;
     CkSideLearner *sides;     /* support-side knowledge kept between batches */
+    CkParsePool *parser;      /* parses on worker threads, hands messages back in order */
 } IngestRun;
 
 /* Report one warning line through the options' callback. */
@@ -65,7 +67,64 @@ static void maybe_progress(IngestRun *run)
     run->options->on_progress(run->stats, run->options->user_data);
 }
 
-/* Reader callback: skip bytes seen before, parse, place, batch. */
+/* Place one parsed message P (taken from the pool, in reading order): a
+ * parse failure is a warning; bytes stored since they were submitted (the
+ * same message twice in one window) count as seen, as they would have one
+ * at a time; else the message joins its case and the batch may end. */
+static gboolean place_parsed(IngestRun *run, CkParsed *p, GError **error)
+{
+    if (!p->msg) {
+        report_warning(run, p->error->message);
+        g_error_free(p->error);
+        return TRUE;
+    }
+    gboolean seen = FALSE;
+    gboolean ok = ck_store_source_seen(run->store, p->msg->content_hash, &seen, error);
+    if (ok && seen) {
+        run->stats->seen++;
+    } else if (ok) {
+        report_message_warnings(run, p->msg);
+        CkAddOutcome outcome = CK_ADD_NEW;
+        ok = ck_case_add_message(run->store, p->msg, &outcome, error);
+        if (ok)
+            *(outcome == CK_ADD_NEW ? &run->stats->added : &run->stats->copies) += 1;
+        if (ok && ++run->in_batch >= (run->options->batch_size ? run->options->batch_size : 500))
+            ok = finish_batch(run, FALSE, error);
+    }
+    ck_message_free(p->msg);
+    return ok;
+}
+
+/* Place the parsed messages the pool has ready, in order; with WAIT_ALL,
+ * every message still in flight.  Stops at the first store failure (the
+ * rest is dropped with the pool). */
+static gboolean place_ready(IngestRun *run, gboolean wait_all, GError **error)
+{
+    CkParsed parsed;
+    gboolean ok = TRUE;
+    while (ok && ck_parse_pool_next(run->parser, wait_all || ck_parse_pool_full(run->parser), &parsed))
+        ok = place_parsed(run, &parsed, error);
+    return ok;
+}
+
+/* After reading ended (OK: without error), place the messages still being
+ * parsed, unless a store failure ended it; a store failure while placing
+ * them replaces a reader's error.  Returns the new OK. */
+static gboolean place_rest(IngestRun *run, gboolean ok, GError **error)
+{
+    if (!ok && error && *error && (*error)->domain == CK_STORE_ERROR)
+        return FALSE;
+    GError *place_error = NULL;
+    if (place_ready(run, TRUE, &place_error))
+        return ok;
+    if (error)
+        g_clear_error(error);
+    g_propagate_error(error, place_error);
+    return FALSE;
+}
+
+/* Reader callback: skip bytes stored before, hand the rest to the parse
+ * pool, place what it has parsed. */
 static gboolean on_raw_message(const CkRawMessage *raw, gpointer user_data, GError **error)
 {
     IngestRun *run = user_data;
@@ -76,33 +135,16 @@ static gboolean on_raw_message(const CkRawMessage *raw, gpointer user_data, GErr
     char *hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, size);
     gboolean seen = FALSE;
     gboolean ok = ck_store_source_seen(run->store, hash, &seen, error);
-    if (!ok || seen) {
-        g_free(hash);
-        run->stats->seen += seen;
-        maybe_progress(run);
-        return ok;
+    if (ok && seen)
+        run->stats->seen++;
+    if (ok && !seen) {
+        CkRawMessage hashed = *raw;   /* parse reuses the hash instead of computing it again */
+        hashed.content_hash = hash;
+        ok = place_ready(run, FALSE, error);   /* places what is parsed; waits for a slot when full */
+        if (ok)
+            ck_parse_pool_submit(run->parser, &hashed);
     }
-    CkRawMessage hashed = *raw;   /* parse reuses the hash instead of computing it again */
-    hashed.content_hash = hash;
-    GError *parse_error = NULL;
-    CkMessage *msg = ck_message_parse(&hashed, &parse_error);
     g_free(hash);
-    if (!msg) {
-        char *line = g_strdup_printf("%s:%" G_GINT64_FORMAT ": %s", raw->path, raw->offset,
-                                     parse_error->message);
-        report_warning(run, line);
-        g_free(line);
-        g_error_free(parse_error);
-        return TRUE;
-    }
-    report_message_warnings(run, msg);
-    CkAddOutcome outcome = CK_ADD_NEW;
-    ok = ck_case_add_message(run->store, msg, &outcome, error);
-    ck_message_free(msg);
-    if (ok)
-        *(outcome == CK_ADD_NEW ? &run->stats->added : &run->stats->copies) += 1;
-    if (ok && ++run->in_batch >= (run->options->batch_size ? run->options->batch_size : 500))
-        ok = finish_batch(run, FALSE, error);
     maybe_progress(run);
     return ok;
 }
@@ -116,13 +158,15 @@ gboolean ck_ingest_paths(CkStore *store, const char *const *paths, const CkInges
     stats->started_us = g_get_monotonic_time();
     for (guint i = 0; paths[i]; i++)
         stats->bytes_total += ck_reader_total_size(paths[i]);
-    IngestRun run = { store, options, stats, 0, 0, ck_side_learner_new(options->support_domains) };
+    IngestRun run = { store, options, stats, 0, 0, ck_side_learner_new(options->support_domains),
+                      ck_parse_pool_new(options->parse_threads, 0) };
     CkReader reader = { on_raw_message, on_reader_warning, &run, 0, 0 };
     if (!ck_store_begin(store, error))
         return FALSE;
     gboolean ok = TRUE;
     for (guint i = 0; ok && paths[i]; i++)
         ok = ck_reader_read_path(&reader, paths[i], error);
+    ok = place_rest(&run, ok, error);
     /* An unreadable path keeps what was read before it; a store failure
      * rolls the open batch back. */
     gboolean store_failed = !ok && error && *error && (*error)->domain == CK_STORE_ERROR;
@@ -137,5 +181,6 @@ gboolean ck_ingest_paths(CkStore *store, const char *const *paths, const CkInges
     if (options->on_progress)
         options->on_progress(stats, options->user_data);
     ck_side_learner_free(run.sides);
+    ck_parse_pool_free(run.parser);
     return ok;
 }

@@ -1,8 +1,9 @@
 /* pipeline.h — ingest: read → parse → place in cases → store, in batches.
  *
  * The stages stay apart (reader.h yields raw bytes, parse.h makes a
- * CkMessage without the database, casebuild.h places it through store/), so
- * parsing can later move to worker threads.  Each batch is one transaction
+ * CkMessage without the database, casebuild.h places it through store/):
+ * parsing runs on worker threads (parse-pool.h) while this thread places the
+ * parsed messages, in reading order, and writes them.  Each batch is one transaction
  * that also refreshes the metadata of the cases it touched: killing an
  * ingest at any moment leaves a consistent database, and running it again
  * skips what was committed (raw bytes are recognised by their SHA-256).
@@ -32,6 +33,8 @@ typedef void (*CkProgressFunc)(const CkIngestStats *stats, gpointer user_data);
 typedef struct {
     const char *const *support_domains;  /* NULL-terminated, may be NULL */
     guint batch_size;                    /* messages per transaction; 0 = 500 */
+    guint parse_threads;                 /* threads parsing mail; 0 = one per processor
+                                          * (results are the same for any number) */
     CkWarnFunc on_warning;               /* one line per damaged file/message; may be NULL */
     CkProgressFunc on_progress;          /* may be NULL */
     CkBatchFunc after_batch;             /* may be NULL */
