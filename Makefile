@@ -35,6 +35,9 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(B)/%.o)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
 TOOL_BINS := $(TOOL_SRCS:%.c=$(B)/%)
+# Fuzz targets (fuzz/fuzz-NAME.c); the same files are replayed by make check.
+FUZZ_TARGETS := $(sort $(patsubst fuzz/fuzz-%.c,%,$(filter-out fuzz/fuzz-common.c,$(wildcard fuzz/fuzz-*.c))))
+REPLAY_BINS  := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
 DEPS_STAMP := build/.deps-ok
 
 .PHONY: all deps check unit e2e demo clean bench tools
@@ -66,6 +69,12 @@ $(B)/tests/unit/test-%: tests/unit/test-%.c $(B)/libcasekb.a | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -o $@ $< $(B)/libcasekb.a $(LIBS_ALL) $(TEST_LIBS)
 
+# A fuzz target without libFuzzer: replays saved inputs (fuzz/replay-main.c).
+$(B)/fuzz/replay-%: fuzz/fuzz-%.c fuzz/fuzz-common.c fuzz/replay-main.c fuzz/fuzz-common.h $(B)/libcasekb.a | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DCK_FUZZ_TOP='"$(CURDIR)"' -o $@ $< fuzz/fuzz-common.c fuzz/replay-main.c \
+	    $(B)/libcasekb.a $(LIBS_ALL)
+
 $(B)/scripts/%: scripts/%.c $(B)/libcasekb.a | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libcasekb.a $(LIBS_ALL)
@@ -77,7 +86,7 @@ casekb: $(B)/casekb
 tools: $(TOOL_BINS)
 
 # Everything a test run needs, in one variant.
-build-tests: $(B)/casekb $(UNIT_BINS) $(TOOL_BINS)
+build-tests: $(B)/casekb $(UNIT_BINS) $(TOOL_BINS) $(REPLAY_BINS)
 
 check:
 	$(MAKE) VARIANT=asan build-tests
@@ -118,3 +127,32 @@ report-shot: $(B)/casekb
 	@mkdir -p docs
 	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,2000 \
 	    --screenshot=$(abspath docs/report.png) file://$(abspath $(SHOT_HTML))
+
+# `make fuzz`: libFuzzer binaries build/fuzz/fuzz-NAME, built with clang
+# (ASan + UBSan), the library compiled again with coverage instrumentation.
+# `make fuzz-run TARGET=NAME [SECONDS=600]` fuzzes one of them (fuzz/README.md).
+FUZZ_CC   ?= clang
+FUZZ_B    := build/fuzz
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -I. $(PKG_CFLAGS) \
+             -DCK_FUZZ_TOP='"$(CURDIR)"'
+FUZZ_OBJS := $(LIB_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(FUZZ_B)/obj/fuzz/fuzz-common.o
+SECONDS   ?= 600
+.PHONY: fuzz fuzz-run
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz-%)
+
+$(FUZZ_B)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_B)/libcasekb-fuzz.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_B)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_B)/libcasekb-fuzz.a fuzz/fuzz-common.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libcasekb-fuzz.a $(PKG_LIBS) -lm
+
+fuzz-run: $(if $(TARGET),$(FUZZ_B)/fuzz-$(TARGET))
+	@test -n "$(TARGET)" || { echo "usage: make fuzz-run TARGET=name [SECONDS=600]; targets: $(FUZZ_TARGETS)" >&2; exit 2; }
+	sh fuzz/run.sh $(TARGET) $(SECONDS)
+
+-include $(FUZZ_OBJS:.o=.d)

@@ -72,12 +72,14 @@ typedef struct {
     char *id;
     char *title_zh, *title_en;
     char *why_zh, *why_en;
-    char *kind;              /* "diagnostic" or "change" */
-    char *command;
+    char *kind;              /* "diagnostic", "change" or "manual" */
+    char *command;           /* NULL for a manual step */
     char *expect;            /* pattern source, may be NULL */
     CkRegex *expect_re;
     GPtrArray *params;       /* CkParam * */
     GPtrArray *do_not;       /* char * */
+    char *scope;             /* "terminal" or "master-image" */
+    GPtrArray *requires;     /* char * ids of earlier steps of the cause that must succeed first */
 } CkStep;
 
 typedef struct {

@@ -40,10 +40,13 @@
  *                 "weight", "scope", and "reply": {"zh","en"} (rendered
  *                 template).  score = 1 - 2^(-total/threshold).
  *   checklist     steps {"cause","id","title","title_en","why","why_en",
- *                 "kind": "diagnostic"|"change","command","expect",
- *                 "params": [{"name","validate","example"}],"do_not": []}
+ *                 "kind": "diagnostic"|"change"|"manual","command" ("" for
+ *                 a manual step),"expect","scope": "terminal"|"master-image",
+ *                 "params": [{"name","validate","example"}],"do_not": [],
+ *                 "requires": [step ids]}
  *                 ordered by cause score then step order, de-duplicated by
- *                 step id and by command.
+ *                 step id and by command; a left-out repeat's "requires"
+ *                 join those of the step kept in its place.
  * Threads: a loaded CkRuleSet is read-only; ck_analyze_case() may run on
  * several threads at once with the same rule set.
  * See analyzer/rules.h for `rules check|test|stats`.

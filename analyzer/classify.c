@@ -245,14 +245,15 @@ static void add_evidence(JsonBuilder *b, const CkCauseResult *r)
     json_builder_end_array(b);
 }
 
-/* Build a step's JSON object (with CAUSE_ID) into B. */
-static void add_step(JsonBuilder *b, const CkStep *st, const char *cause_id)
+/* Build a step's JSON object (with CAUSE_ID) into B; REQUIRES (char *
+ * step ids) is its `requires` list. */
+static void add_step(JsonBuilder *b, const CkStep *st, const char *cause_id, GPtrArray *requires)
 {
     json_builder_begin_object(b);
     const char *fields[][2] = {
         {"cause", cause_id}, {"id", st->id}, {"title", st->title_zh}, {"title_en", st->title_en},
-        {"why", st->why_zh}, {"why_en", st->why_en}, {"kind", st->kind}, {"command", st->command},
-        {"expect", st->expect},
+        {"why", st->why_zh}, {"why_en", st->why_en}, {"kind", st->kind},
+        {"command", st->command ? st->command : ""}, {"expect", st->expect}, {"scope", st->scope},
     };
     for (gsize k = 0; k < G_N_ELEMENTS(fields); k++) {
         if (!fields[k][1] || (!cause_id && k == 0))
@@ -276,11 +277,15 @@ static void add_step(JsonBuilder *b, const CkStep *st, const char *cause_id)
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
-    json_builder_set_member_name(b, "do_not");
-    json_builder_begin_array(b);
-    for (guint i = 0; i < st->do_not->len; i++)
-        json_builder_add_string_value(b, g_ptr_array_index(st->do_not, i));
-    json_builder_end_array(b);
+    GPtrArray *lists[] = {st->do_not, requires};
+    const char *list_names[] = {"do_not", "requires"};
+    for (gsize k = 0; k < G_N_ELEMENTS(lists); k++) {
+        json_builder_set_member_name(b, list_names[k]);
+        json_builder_begin_array(b);
+        for (guint i = 0; i < lists[k]->len; i++)
+            json_builder_add_string_value(b, g_ptr_array_index(lists[k], i));
+        json_builder_end_array(b);
+    }
     json_builder_end_object(b);
 }
 
@@ -295,7 +300,8 @@ static JsonObject *reply_context(const CkCause *cause, JsonNode *entities)
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_array(b);
     for (guint i = 0; i < cause->steps->len; i++)
-        add_step(b, g_ptr_array_index(cause->steps, i), NULL);
+        add_step(b, g_ptr_array_index(cause->steps, i), NULL,
+                 ((const CkStep *)g_ptr_array_index(cause->steps, i))->requires);
     json_builder_end_array(b);
     json_object_set_member(ctx, "steps", json_builder_get_root(b));
     json_object_set_string_member(ctx, "cause_title", cause->title_zh);
@@ -352,26 +358,57 @@ JsonNode *ck_causes_to_json(GPtrArray *results, JsonNode *entities)
     return json_builder_get_root(b);
 }
 
+/* Add to INTO (char *, borrowed) the prerequisites of ST, each named by the
+ * step kept for it (SEEN maps "id:ID" to a 1-based index into KEPT), except
+ * AT (the step kept for ST itself) and ids already there. */
+static void merge_requires(GHashTable *seen, GPtrArray *kept, GPtrArray *into, const CkStep *st, guint at)
+{
+    for (guint q = 0; q < st->requires->len; q++) {
+        g_autofree char *key = g_strconcat("id:", (char *)g_ptr_array_index(st->requires, q), NULL);
+        guint want = GPOINTER_TO_UINT(g_hash_table_lookup(seen, key));
+        if (!want || want == at)
+            continue;
+        const char *id = ((const CkStep *)g_ptr_array_index(kept, want - 1))->id;
+        if (!g_ptr_array_find_with_equal_func(into, id, g_str_equal, NULL))
+            g_ptr_array_add(into, (gpointer)id);
+    }
+}
+
 /* Steps of the reported causes in RESULTS' order, de-duplicated by step id
- * and by command.  Caller unrefs. */
+ * and by command (a manual step has none).  A left-out repeat's `requires`
+ * join those of the step kept in its place, each prerequisite named by the
+ * step kept for it.  Caller unrefs. */
 JsonNode *ck_checklist_to_json(GPtrArray *results)
 {
+    /* "id:ID" / "cmd:COMMAND" -> 1-based index into KEPT of the step kept for it */
     g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(JsonBuilder) b = json_builder_new();
-    json_builder_begin_array(b);
+    g_autoptr(GPtrArray) kept = g_ptr_array_new(), causes = g_ptr_array_new();
+    g_autoptr(GPtrArray) requires = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     for (guint i = 0; i < results->len; i++) {
         const CkCauseResult *r = g_ptr_array_index(results, i);
         for (guint k = 0; r->reported && k < r->cause->steps->len; k++) {
             const CkStep *st = g_ptr_array_index(r->cause->steps, k);
-            g_autofree char *by_cmd = g_strconcat("cmd:", st->command, NULL);
-            g_autofree char *by_id = g_strconcat("id:", st->id, NULL);
-            if (g_hash_table_contains(seen, by_cmd) || g_hash_table_contains(seen, by_id))
-                continue;
-            g_hash_table_add(seen, g_steal_pointer(&by_cmd));
-            g_hash_table_add(seen, g_steal_pointer(&by_id));
-            add_step(b, st, r->cause->id);
+            char *by_id = g_strconcat("id:", st->id, NULL);
+            char *by_cmd = st->command ? g_strconcat("cmd:", st->command, NULL) : NULL;
+            guint at = GPOINTER_TO_UINT(g_hash_table_lookup(seen, by_id));
+            if (!at && by_cmd)
+                at = GPOINTER_TO_UINT(g_hash_table_lookup(seen, by_cmd));
+            if (!at) {
+                g_ptr_array_add(kept, (gpointer)st);
+                g_ptr_array_add(causes, r->cause->id);
+                g_ptr_array_add(requires, g_ptr_array_new());
+                at = kept->len;
+            }
+            g_hash_table_replace(seen, by_id, GUINT_TO_POINTER(at));
+            if (by_cmd)
+                g_hash_table_replace(seen, by_cmd, GUINT_TO_POINTER(at));
+            merge_requires(seen, kept, g_ptr_array_index(requires, at - 1), st, at);
         }
     }
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_array(b);
+    for (guint i = 0; i < kept->len; i++)
+        add_step(b, g_ptr_array_index(kept, i), g_ptr_array_index(causes, i), g_ptr_array_index(requires, i));
     json_builder_end_array(b);
     return json_builder_get_root(b);
 }

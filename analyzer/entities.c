@@ -93,12 +93,46 @@ static guint program_index(GPtrArray *tokens)
     return k < tokens->len && is_vbs(g_ptr_array_index(tokens, k)) ? k : 0;
 }
 
+/* The length of the command written in TEXT[0..LEN) without the sentence
+ * punctuation that follows it ("slmgr /ato." "slmgr /dlv，" "slmgr /xpr)"):
+ * trailing . , ; : ! ? and their full-width forms, closing brackets and
+ * quotes are dropped, except "/?" (an option), a bracket or quote the
+ * command opened itself, and anything else ("kms:1688", "/pd:*", "\"). */
+static gsize command_trimmed_length(const char *text, gsize len)
+{
+    static const char *const trailing[] = { ".", ",", ";", ":", "!", "?", ")", "]", "'", "\"",
+        "。", "，", "；", "：", "！", "？", "、", "）", "】", "」", "』", "”", "’", "…" };
+    for (gboolean again = TRUE; again && len > 0;) {
+        again = FALSE;
+        for (gsize k = 0; k < G_N_ELEMENTS(trailing) && !again; k++) {
+            gsize n = strlen(trailing[k]);
+            if (n > len || memcmp(text + len - n, trailing[k], n) != 0)
+                continue;
+            char c = n == 1 ? trailing[k][0] : 0;
+            if ((c == '?' && len >= 2 && text[len - 2] == '/')
+                || (c == ')' && memchr(text, '(', len)) || (c == ']' && memchr(text, '[', len)))
+                return len;
+            if (c == '"') {
+                gsize quotes = 0;
+                for (gsize i = 0; i < len; i++)
+                    quotes += text[i] == '"';
+                if (quotes % 2 == 0)
+                    return len;
+            }
+            len -= n;
+            again = TRUE;
+        }
+    }
+    return len;
+}
+
 /* "C:\x\sysprep.exe /OOBE  /generalize" → "sysprep /oobe /generalize";
  * "cscript //nologo slmgr.vbs /dlv" → "slmgr /dlv".  Options (words that
  * start with / or -) are lower-cased; other arguments are kept as written. */
 static char *normalize_command(const char *text)
 {
-    g_autoptr(GPtrArray) tokens = command_tokens(text);
+    g_autofree char *trimmed = g_strndup(text, command_trimmed_length(text, strlen(text)));
+    g_autoptr(GPtrArray) tokens = command_tokens(trimmed);
     if (tokens->len == 0)
         return g_strdup("");
     guint first = program_index(tokens);
@@ -181,7 +215,9 @@ static void take_match(const CkEntityPattern *ep, CkMatcher *m, const TextPart *
     gsize s, e;
     if (!ck_matcher_span(m, ep->group, &s, &e) || s == e)
         return;
-    if (overlaps(hits, tp->first_hit, ep->type, tp->part, s, e))
+    if (ep->normalize == CK_NORM_COMMAND)
+        e = s + command_trimmed_length(tp->text + s, e - s);
+    if (s == e || overlaps(hits, tp->first_hit, ep->type, tp->part, s, e))
         return;
     g_autofree char *raw = g_strndup(tp->text + s, e - s);
     char *value = ep->fixed_value ? g_strdup(ep->fixed_value) : ck_normalize_value(ep->normalize, raw);

@@ -77,6 +77,8 @@ static void step_free(gpointer p)
     ck_regex_free(st->expect_re);
     g_ptr_array_unref(st->params);
     g_ptr_array_unref(st->do_not);
+    g_free(st->scope);
+    g_ptr_array_unref(st->requires);
     g_free(st);
 }
 
@@ -312,11 +314,13 @@ static void read_entity_test(CkLoadCtx *ctx, struct fy_node *node, CkSignal *s)
     CkNormalize norm = CK_NORM_NONE;
     for (gsize k = 0; k < G_N_ELEMENTS(shorthand); k++)
         if (ck_yaml_get(node, shorthand[k].key)) {
+            g_free(s->entity_type);   /* two kinds given: a problem parse_signal reports */
             s->entity_type = g_strdup(shorthand[k].type);
             norm = shorthand[k].norm;
             ck_yaml_string_list(ctx, node, shorthand[k].key, raw);
         }
     if (ck_yaml_get(node, "entity")) {
+        g_free(s->entity_type);
         s->entity_type = g_strdup(ck_yaml_string(ctx, node, "entity"));
         ck_yaml_string_list(ctx, node, "equals", raw);
     } else if (ck_yaml_get(node, "equals")) {
@@ -438,35 +442,107 @@ static void check_command_params(CkLoadCtx *ctx, struct fy_node *node, CkStep *s
     }
 }
 
+/* Whether COMMAND runs sysprep (any spelling or path of it). */
+static gboolean command_runs_sysprep(const char *command)
+{
+    g_autofree char *lower = g_ascii_strdown(command ? command : "", -1);
+    return strstr(lower, "sysprep") != NULL;
+}
+
+/* Check what ST's kind allows: a manual step has no command, expect or
+ * params; any other step has a command; sysprep runs only on the master
+ * image. */
+static void check_step_kind(CkLoadCtx *ctx, struct fy_node *node, CkStep *st)
+{
+    gboolean manual = strcmp(st->kind, "manual") == 0;
+    static const char *const not_manual[] = {"command", "expect", "params", NULL};
+    for (const char *const *k = not_manual; manual && *k; k++)
+        if (ck_yaml_get(node, *k))
+            ck_yaml_problem(ctx, ck_yaml_get(node, *k),
+                            "step '%s': a manual step has no '%s' (say what to do in 'title' and 'why')",
+                            st->id ? st->id : "?", *k);
+    if (!manual && !ck_yaml_get(node, "command"))
+        ck_yaml_problem(ctx, node, "step '%s': missing required key 'command' (or use kind: manual)",
+                        st->id ? st->id : "?");
+    if (command_runs_sysprep(st->command) && strcmp(st->scope, "master-image") != 0)
+        ck_yaml_problem(ctx, ck_yaml_get(node, "command"),
+                        "step '%s' runs sysprep: it needs 'scope: master-image' (never on a production terminal)",
+                        st->id ? st->id : "?");
+}
+
 /* Parse one remediation step; NULL when invalid.  Caller frees. */
 static CkStep *parse_step(CkLoadCtx *ctx, struct fy_node *node)
 {
     static const char *const keys[] = {"id", "title", "why", "kind", "command", "expect",
-                                       "params", "do_not", "note", NULL};
-    static const char *const required[] = {"id", "title", "why", "kind", "command", NULL};
-    static const char *const kinds[] = {"diagnostic", "change", NULL};
+                                       "params", "do_not", "scope", "requires", "note", NULL};
+    static const char *const required[] = {"id", "title", "why", "kind", NULL};
+    static const char *const kinds[] = {"diagnostic", "change", "manual", NULL};
+    static const char *const scopes[] = {"terminal", "master-image", NULL};
     guint before = ctx->n_problems;
     if (!ck_yaml_check_keys(ctx, node, "step", keys, required))
         return NULL;
     CkStep *st = g_new0(CkStep, 1);
     st->params = g_ptr_array_new_with_free_func(param_free);
     st->do_not = g_ptr_array_new_with_free_func(g_free);
+    st->requires = g_ptr_array_new_with_free_func(g_free);
     st->id = g_strdup(ck_yaml_string(ctx, node, "id"));
     ck_yaml_bilingual(ctx, node, "title", TRUE, &st->title_zh, &st->title_en);
     ck_yaml_bilingual(ctx, node, "why", FALSE, &st->why_zh, &st->why_en);
     st->kind = g_strdup(kinds[read_enum(ctx, node, "kind", kinds, 0)]);
+    st->scope = g_strdup(scopes[read_enum(ctx, node, "scope", scopes, 0)]);
     st->command = g_strdup(ck_yaml_string(ctx, node, "command"));
     st->expect = g_strdup(ck_yaml_string(ctx, node, "expect"));
     st->expect_re = read_regex(ctx, node, "expect", CK_RE_MULTILINE);
     parse_params(ctx, node, st);
     ck_yaml_string_list(ctx, node, "do_not", st->do_not);
+    ck_yaml_string_list(ctx, node, "requires", st->requires);
+    check_step_kind(ctx, node, st);
     if (st->command)
         check_command_params(ctx, node, st);
-    if (ctx->n_problems != before || !st->id || !st->command) {
+    if (ctx->n_problems != before || !st->id) {
         step_free(st);
         return NULL;
     }
     return st;
+}
+
+/* The step of C with ID among its first N steps, or NULL. */
+static const CkStep *earlier_step(const CkCause *c, guint n, const char *id)
+{
+    for (guint j = 0; j < n; j++) {
+        const CkStep *st = g_ptr_array_index(c->steps, j);
+        if (strcmp(st->id, id) == 0)
+            return st;
+    }
+    return NULL;
+}
+
+/* Check every step's `requires:` in C (whose steps all parsed, in the
+ * order of CAUSE_NODE's list): each names an earlier step of the cause,
+ * not a manual one, of the same scope — so the prerequisite is always in
+ * the checklist before it and no cycle can form. */
+static void check_step_requires(CkLoadCtx *ctx, struct fy_node *cause_node, const CkCause *c)
+{
+    struct fy_node *list = ck_yaml_get(cause_node, "steps");
+    if (!list || fy_node_get_type(list) != FYNT_SEQUENCE || (guint)fy_node_sequence_item_count(list) != c->steps->len)
+        return;   /* a step failed to parse: the cause is dropped anyway */
+    for (guint i = 0; i < c->steps->len; i++) {
+        const CkStep *st = g_ptr_array_index(c->steps, i);
+        struct fy_node *at = ck_yaml_get(fy_node_sequence_get_by_index(list, (int)i), "requires");
+        for (guint k = 0; k < st->requires->len; k++) {
+            const char *want = g_ptr_array_index(st->requires, k);
+            const CkStep *req = earlier_step(c, i, want);
+            if (!req)
+                ck_yaml_problem(ctx, at, "step '%s': 'requires' names '%s', which is not an earlier step of this cause",
+                                st->id, want);
+            else if (strcmp(req->kind, "manual") == 0)
+                ck_yaml_problem(ctx, at, "step '%s': 'requires' names the manual step '%s', which a script never runs",
+                                st->id, want);
+            else if (strcmp(req->scope, st->scope) != 0)
+                ck_yaml_problem(ctx, at, "step '%s' (%s) cannot require '%s' (%s): they run on different machines",
+                                st->id, st->scope, want, req->scope);
+        }
+    }
 }
 
 /* Parse one example (a string, or a mapping of message parts). */
@@ -604,6 +680,7 @@ static CkCause *parse_cause(CkLoadCtx *ctx, struct fy_node *node)
         ck_yaml_problem(ctx, ck_yaml_get(node, "threshold"), "'threshold' must be above 0");
     parse_id_list(ctx, node, "signals", c->signals, signal_parser);
     parse_id_list(ctx, node, "steps", c->steps, step_parser);
+    check_step_requires(ctx, node, c);
     ck_yaml_string_list(ctx, node, "requires", c->requires);
     check_requires(ctx, node, c);
     parse_examples(ctx, node, c);
@@ -651,9 +728,23 @@ static gboolean report_yaml_errors(CkLoadCtx *ctx, struct fy_diag *diag)
     return reported;
 }
 
-/* Parse TEXT (the contents of ctx->file) into a document; NULL (with
- * problems) on YAML errors.  TEXT must outlive the document.  Caller
- * destroys the document. */
+/* Expand DOC's aliases and merge keys unless they make an alias bomb;
+ * FALSE with problems otherwise. */
+static gboolean resolve_aliases(CkLoadCtx *ctx, struct fy_document *doc, struct fy_diag *diag)
+{
+    if (!ck_yaml_check_aliases(ctx, doc))
+        return FALSE;
+    if (fy_document_resolve(doc) == 0)
+        return TRUE;
+    if (!report_yaml_errors(ctx, diag))
+        ck_yaml_problem(ctx, NULL, "YAML: cannot resolve anchors and aliases");
+    return FALSE;
+}
+
+/* Parse TEXT (the contents of ctx->file) into a document with its aliases
+ * resolved; NULL (with problems) on YAML errors or an alias bomb (checked
+ * before expanding).  TEXT must outlive the document.  Caller destroys
+ * the document. */
 static struct fy_document *read_document(CkLoadCtx *ctx, const char *text)
 {
     struct fy_diag_cfg dcfg;
@@ -667,9 +758,11 @@ static struct fy_document *read_document(CkLoadCtx *ctx, const char *text)
         return NULL;
     }
     fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT, .diag = diag};
+    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET, .diag = diag};
     struct fy_document *doc = fy_document_build_from_string(&cfg, text, strlen(text));
     gboolean reported = report_yaml_errors(ctx, diag);
+    if (doc && !reported)
+        reported = !resolve_aliases(ctx, doc, diag);
     if (!doc && !reported)
         ck_yaml_problem(ctx, NULL, "not a YAML document");
     if (doc && reported) {

@@ -53,6 +53,84 @@ static void add_problem(CkLoadCtx *ctx, int line, int col, const char *msg)
     ctx->n_problems++;
 }
 
+/* State of ck_yaml_check_aliases(): expanded sizes, capped at the limit. */
+typedef struct {
+    GHashTable *sizes;        /* struct fy_node * -> expanded size, or IN_PROGRESS */
+    guint64 through_aliases;  /* nodes the aliases seen so far stand for */
+    struct fy_node *culprit;  /* alias where the check failed, or NULL */
+    gboolean cycle;           /* the culprit refers to a node containing it */
+} AliasWalk;
+
+#define ALIAS_SIZE_CAP ((guint64)CK_YAML_ALIAS_NODE_LIMIT + 1)
+#define IN_PROGRESS GUINT_TO_POINTER(G_MAXUINT)
+
+static guint64 expanded_size(AliasWalk *walk, struct fy_node *node);
+
+/* Size of alias NODE's target, counted against the limit once per alias
+ * written in the file (the memo in expanded_size sees each node once). */
+static guint64 alias_size(AliasWalk *walk, struct fy_node *node)
+{
+    struct fy_node *target = fy_node_resolve_alias(node);
+    if (!target)
+        return 1;   /* unknown anchor: fy_document_resolve() reports it */
+    if (g_hash_table_lookup(walk->sizes, target) == IN_PROGRESS) {
+        walk->cycle = TRUE;
+        walk->culprit = node;
+        return ALIAS_SIZE_CAP;
+    }
+    guint64 size = expanded_size(walk, target);
+    walk->through_aliases = MIN(walk->through_aliases + size, ALIAS_SIZE_CAP);
+    if (!walk->culprit && walk->through_aliases > CK_YAML_ALIAS_NODE_LIMIT)
+        walk->culprit = node;
+    return size;
+}
+
+/* Nodes under NODE with every alias expanded (capped); memoised, and
+ * stops early once a culprit is found. */
+static guint64 expanded_size(AliasWalk *walk, struct fy_node *node)
+{
+    gpointer memo = g_hash_table_lookup(walk->sizes, node);
+    if (memo && memo != IN_PROGRESS)
+        return GPOINTER_TO_UINT(memo);
+    if (fy_node_is_alias(node))
+        return alias_size(walk, node);
+    g_hash_table_insert(walk->sizes, node, IN_PROGRESS);
+    guint64 size = 1;
+    void *iter = NULL;
+    if (fy_node_is_sequence(node)) {
+        struct fy_node *item;
+        while (!walk->culprit && (item = fy_node_sequence_iterate(node, &iter)))
+            size += expanded_size(walk, item);
+    } else if (fy_node_is_mapping(node)) {
+        struct fy_node_pair *pair;
+        while (!walk->culprit && (pair = fy_node_mapping_iterate(node, &iter)))
+            size += expanded_size(walk, fy_node_pair_key(pair)) + expanded_size(walk, fy_node_pair_value(pair));
+    }
+    size = MIN(size, ALIAS_SIZE_CAP);
+    g_hash_table_insert(walk->sizes, node, GUINT_TO_POINTER((guint)size));
+    return size;
+}
+
+/* See rules-yaml.h. */
+gboolean ck_yaml_check_aliases(CkLoadCtx *ctx, struct fy_document *doc)
+{
+    struct fy_node *root = fy_document_root(doc);
+    if (!root)
+        return TRUE;
+    AliasWalk walk = {g_hash_table_new(g_direct_hash, g_direct_equal), 0, NULL, FALSE};
+    expanded_size(&walk, root);
+    g_hash_table_destroy(walk.sizes);
+    if (!walk.culprit)
+        return TRUE;
+    const char *name = fy_token_get_text0(fy_node_get_scalar_token(walk.culprit));
+    if (walk.cycle)
+        ck_yaml_problem(ctx, walk.culprit, "alias *%s refers to a node that contains it", name ? name : "");
+    else
+        ck_yaml_problem(ctx, walk.culprit, "alias *%s: the file's aliases expand to more than %d nodes"
+                        " (an alias bomb?)", name ? name : "", CK_YAML_ALIAS_NODE_LIMIT);
+    return FALSE;
+}
+
 /* Append "file:line:col: message" for NODE to the context's problems. */
 void ck_yaml_problem(CkLoadCtx *ctx, struct fy_node *node, const char *fmt, ...)
 {

@@ -19,6 +19,17 @@ typedef struct {
     int fallback_line, fallback_col;  /* 1-based, used when a node has no mark */
 } CkLoadCtx;
 
+/* Most nodes that aliases may stand for in one rule file: beyond it a file
+ * is an alias bomb ("billion laughs"), not a rule file. */
+#define CK_YAML_ALIAS_NODE_LIMIT 100000
+
+/* Check DOC (parsed without resolving aliases) before its aliases are
+ * expanded: counting, for each alias written in the file, the nodes it
+ * stands for once expanded.  Returns FALSE with one problem at the alias
+ * where the count passes CK_YAML_ALIAS_NODE_LIMIT, or at an alias that
+ * refers to a node containing it.  Linear in the size of the file. */
+gboolean ck_yaml_check_aliases(CkLoadCtx *ctx, struct fy_document *doc);
+
 /* 1-based line/column of NODE (the first scalar inside it); fallback when none. */
 void ck_yaml_where(CkLoadCtx *ctx, struct fy_node *node, int *line, int *col);
 

@@ -16,7 +16,11 @@ typedef struct CkRuleSet CkRuleSet;
 /* Validate every rule file under PATHS: YAML syntax, unknown or missing
  * keys, duplicate ids (across files), regexes that do not compile (with the
  * offset) or can match the empty string, params without a `validate`
- * pattern, template placeholders that name nothing, weights out of range.
+ * pattern, template placeholders that name nothing, weights out of range;
+ * remediation steps: a `manual` step with a command, another without one,
+ * a step running sysprep without `scope: master-image`, and `requires`
+ * naming anything but an earlier, non-manual step of the same cause and
+ * scope.
  * Appends one char * per problem to PROBLEMS_OUT (may be NULL; caller owns
  * the strings, the array should have g_free as free function).  Returns
  * TRUE when there were no problems. */

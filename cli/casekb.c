@@ -68,12 +68,14 @@ static char *default_rules_dir(void)
  * first non-option stops parsing).  Returns an exit code, or -1 to go on. */
 static int parse_global(CkContext *ctx, int *argc, char ***argv)
 {
-    char *db = NULL, *rules = NULL;
+    char *db = NULL, *rules = NULL, *tz = NULL;
     gboolean version = FALSE;
     const GOptionEntry entries[] = {
         { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and JSON format version", NULL },
         { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file (default $CASEKB_DB or ./casekb.db)", "PATH" },
         { "rules", 0, 0, G_OPTION_ARG_FILENAME, &rules, "Rule folder (default $CASEKB_RULES or rules/)", "DIR" },
+        { "tz", 0, 0, G_OPTION_ARG_STRING, &tz,
+          "Time zone of displayed times in text, Markdown and HTML (default $TZ, else UTC; JSON stays UTC)", "ZONE" },
         { NULL }
     };
     GOptionContext *octx = g_option_context_new("COMMAND [ARGS...]");
@@ -94,6 +96,9 @@ static int parse_global(CkContext *ctx, int *argc, char ***argv)
     ctx->db_path = db ? db : g_strdup(g_getenv("CASEKB_DB") ? g_getenv("CASEKB_DB") : "casekb.db");
     ctx->rules_dir = rules ? rules : (g_getenv("CASEKB_RULES") ? g_strdup(g_getenv("CASEKB_RULES"))
                                                                 : default_rules_dir());
+    if (ok)
+        ok = ck_cli_set_display_zone(ctx, tz, &error);
+    g_free(tz);
     if (!ok)
         return ck_cli_fail(ctx, CK_EXIT_USAGE, error);
     if (version) {

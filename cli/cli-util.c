@@ -1,5 +1,6 @@
 /* cli-util.c — option parsing and error reporting shared by the commands. */
 #include "cli/commands.h"
+#include "reports/timezone.h"
 #include "reports/report.h"
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +88,23 @@ gint64 ck_cli_resolve_case(CkContext *ctx, const char *id, int *exit_code)
 }
 
 /* See commands.h. */
+gboolean ck_cli_set_display_zone(CkContext *ctx, const char *tz, GError **error)
+{
+    GError *env_error = NULL;
+    if (tz) {
+        if (!ck_display_zone_set(tz, error)) {
+            g_prefix_error(error, "--tz: ");
+            return FALSE;
+        }
+    } else if (!ck_display_zone_set(g_getenv("TZ"), &env_error)) {
+        ck_cli_error(ctx, 0, "warning: TZ: %s; showing times in UTC", env_error->message);
+        g_clear_error(&env_error);
+        ck_display_zone_set(NULL, NULL);
+    }
+    return TRUE;
+}
+
+/* See commands.h. */
 CkRuleSet *ck_cli_load_rules(CkContext *ctx)
 {
     const char *paths[] = { ctx->rules_dir, NULL };
@@ -111,7 +129,8 @@ int ck_cli_open_store(CkContext *ctx, CkStoreMode mode)
         return ck_cli_error(ctx, CK_EXIT_USAGE, "%s: no such database (run 'casekb ingest' first, or pass --db)",
                             ctx->db_path);
     GError *error = NULL;
-    ctx->store = ck_store_open(ctx->db_path, &error);
+    ctx->store = mode == CK_STORE_READ ? ck_store_open_readonly(ctx->db_path, &error)
+                                       : ck_store_open(ctx->db_path, &error);
     return ctx->store ? -1 : ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
 }
 

@@ -49,8 +49,8 @@ int casekb_cmd_search(CkContext *ctx, int argc, char **argv)
     if (count_only)
         return print_count(ctx, query, per_message);
     gboolean colour = ctx->stdout_is_tty && ctx->format == CK_FORMAT_TEXT;
-    CkSearchOptions options = { per_message, limit, offset, colour ? "\033[1;31m" : "[",
-                                colour ? "\033[0m" : "]", 0 };
+    CkSearchOptions options = { per_message, limit, offset, colour ? CK_SEARCH_TTY_OPEN : "[",
+                                colour ? CK_SEARCH_TTY_CLOSE : "]", 0 };
     GPtrArray *results = NULL;
     gboolean ok = ck_search_run(ck_store_db(ctx->store), query, &options, &results, &error);
     ck_search_query_free(query);

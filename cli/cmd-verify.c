@@ -31,12 +31,23 @@ static gboolean read_input(const char *path, char **data, gsize *len, GError **e
 int casekb_cmd_verify(CkContext *ctx, int argc, char **argv)
 {
     int rc = CK_EXIT_OK;
-    if (!ck_cli_parse(ctx, &argc, &argv, NULL, "CASE_ID LOGFILE",
+    g_autofree char *scope_name = NULL;
+    const GOptionEntry entries[] = {
+        { "scope", 0, 0, G_OPTION_ARG_STRING, &scope_name,
+          "Judge the terminal's or the master image's steps (default: as the log says, else terminal)",
+          "terminal|master-image" },
+        { NULL }
+    };
+    if (!ck_cli_parse(ctx, &argc, &argv, entries, "CASE_ID LOGFILE",
                       "Check a checklist script's log, or pasted output of slmgr /dlv, slmgr /xpr, nslookup,\n"
-                      "Test-NetConnection … (Chinese or English Windows), against each step's expected result.\n"
-                      "Prints pass / fail / not run per step and what to do next.  Exit 1 when no step was found.",
+                      "Test-NetConnection … (Chinese or English Windows), against each step's expected result;\n"
+                      "a step is judged only by its own command's output.  Prints pass / fail / not run per\n"
+                      "step and what to do next.  Exit 1 when no step was found.",
                       &rc))
         return rc;
+    CkRunScope scope = CK_RUN_ALL;
+    if (scope_name && (!ck_run_scope_parse(scope_name, &scope) || scope == CK_RUN_ALL))
+        return ck_cli_error(ctx, CK_EXIT_USAGE, "--scope: expected terminal or master-image, not '%s'", scope_name);
     if (argc != 3)
         return ck_cli_error(ctx, CK_EXIT_USAGE, "expected a case ID and a log file (or -)");
     char *data = NULL;
@@ -52,7 +63,7 @@ int casekb_cmd_verify(CkContext *ctx, int argc, char **argv)
     }
     ck_json_mask_product_keys(doc);
     JsonNode *checklist = ck_checklist_build(json_node_get_object(doc));
-    JsonNode *result = ck_verify_log(checklist, data, len);
+    JsonNode *result = ck_verify_log(checklist, data, len, scope);
     ck_json_mask_product_keys(result);
     ck_output_write(stdout, ctx->format, result, ck_text_verify);
     JsonObject *summary = ck_json_get_object(json_node_get_object(result), "summary");

@@ -60,8 +60,8 @@ int ck_cli_fail(CkContext *ctx, int code, GError *error);
  * returns 0 (with *exit_code set) when there is none. */
 gint64 ck_cli_resolve_case(CkContext *ctx, const char *id, int *exit_code);
 
-/* Open ctx->store as MODE asks (a read-only command refuses a database
- * that does not exist).  Returns -1 when done, else the exit code after
+/* Open ctx->store as MODE asks (a read-only command opens the database
+ * read-only, and refuses one that does not exist).  Returns -1 when done, else the exit code after
  * printing the error. */
 int ck_cli_open_store(CkContext *ctx, CkStoreMode mode);
 
@@ -75,6 +75,11 @@ int ck_cli_print_count(CkContext *ctx, gint64 count);
  * FALSE on a bad date. */
 gboolean ck_cli_parse_date_option(CkContext *ctx, const char *name, const char *date,
                                   gboolean end_of_range, gint64 *when, gboolean *set);
+
+/* Set the zone displayed times are shown in (reports/timezone.h): TZ
+ * (--tz), else the TZ environment variable, else UTC.  An unknown --tz is
+ * an error; an unknown $TZ gets a warning line and UTC. */
+gboolean ck_cli_set_display_zone(CkContext *ctx, const char *tz, GError **error);
 
 /* Load the rule folder leniently: broken causes are left out with a
  * warning line each.  NULL (with a warning) when the folder is missing.

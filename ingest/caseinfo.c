@@ -22,6 +22,11 @@ enum {
     RE_COUNT
 };
 
+/* The tag word of a subject's case tag ([案例号: ID ], [Case #: ID ],
+ * [案例編號: ID ], Case ID: ID) and the ID in it. */
+#define CASE_TAG "(?:案例号|案例號|案例编号|案例編號|Case\\s*(?:#|No\\.?|ID|Number)?)"
+#define CASE_TAG_ID "[A-Za-z0-9-]*\\d[A-Za-z0-9-]*"
+
 static const char *const PATTERNS[RE_COUNT] = {
     [RE_CASE_ID] = "\\b(CAS-\\d{4,6}-[A-Z0-9]{4,8})\\b",
     [RE_CASE_MARKER] = "(?:案例号|案例號|案件编号|Case\\s*(?:#|No\\.?|ID|Number))\\s*[:：#]?\\s*"
@@ -29,8 +34,12 @@ static const char *const PATTERNS[RE_COUNT] = {
     [RE_ALIAS] = "\\bCMIT\\s*[:：]\\s*(\\d{4,10})\\b",
     [RE_PREFIX] = "^\\s*(?:回复|答复|转发|回覆|答覆|轉寄|轉發|转寄|回應|RE|FWD?|AW|WG|SV|VS|TR|RIF)"
                   "\\s*(?:\\[\\d+\\])?\\s*[:：]\\s*",
-    [RE_CONVENTION] = "\\[\\s*(?:案例号|案例號|Case\\s*#?)\\s*[:：]?\\s*([A-Za-z0-9-]+)\\s*\\]\\s*%?\\s*"
-                      "\\|\\s*([^|]*?)\\s*\\|\\s*([^|]*?)\\s*\\|\\s*([^%]*?)\\s*(?:%\\s*(.*?))?\\s*$",
+    /* [TAG: ID ] or, at the start, "Case ID: ID"; then |sev|vendor| (may be
+     * missing), the title, and % stage.  The ID holds a digit, so "[Case
+     * closed]" and "Case study: …" are not tags. */
+    [RE_CONVENTION] = "(?|\\[\\s*" CASE_TAG "\\s*[:：#]?\\s*(" CASE_TAG_ID ")\\s*\\]|^" CASE_TAG "\\s*[:：#]\\s*("
+                      CASE_TAG_ID "))\\s*%?\\s*(?:\\|\\s*([^|]*?)\\s*\\|\\s*([^|]*?)\\s*\\|)?\\s*([^%]*?)\\s*"
+                      "(?:%\\s*(.*?))?\\s*$",
     [RE_CLOSE] = "结案|結案|关闭案例|關閉案例|关闭此案|關閉此案|关闭本案|关闭该案例|归档处理|歸檔處理|"
                  "可以关闭|可以關閉|同意关闭|同意關閉|\\bclos(?:e|ing) (?:the|this|our) (?:case|ticket)\\b|"
                  "\\bcase (?:is |has been |will be |was )?(?:now |being )?closed\\b|\\bclos(?:e|ing) (?:out )?(?:the|this) (?:case|ticket)\\b|"
@@ -56,7 +65,7 @@ static const char *const PATTERNS[RE_COUNT] = {
                          "公司|集团|集團|基金|信托|信託))",
     [RE_CUSTOMER_ORG_EN] = "^((?:[A-Z][A-Za-z&.'-]*\\s+){0,4}(?:Bank|Insurance|Hospital|Bureau|Securities|"
                             "University|Group|Corporation|Corp\\.?|Council|Ministry|Ltd\\.?|Inc\\.?))\\b",
-    [RE_CASE_TAG] = "\\[\\s*(?:案例号|案例號|Case\\s*#?)\\s*[:：]?\\s*[A-Za-z0-9-]+\\s*\\]",
+    [RE_CASE_TAG] = "\\[\\s*" CASE_TAG "\\s*[:：#]?\\s*" CASE_TAG_ID "\\s*\\]",
 };
 
 static GRegex *compiled[RE_COUNT];
@@ -221,6 +230,15 @@ gboolean ck_subject_parse_convention(const char *subject, CkSubjectFields *out)
     char *stripped = ck_subject_strip_prefixes(subject, NULL);
     GMatchInfo *info = NULL;
     gboolean ok = g_regex_match(pattern(RE_CONVENTION), stripped, 0, &info);
+    int start = 0, pipes = -1, title_start = 0, title_end = 0;
+    if (ok) {
+        g_match_info_fetch_pos(info, 0, &start, NULL);
+        g_match_info_fetch_pos(info, 2, &pipes, NULL);
+        g_match_info_fetch_pos(info, 4, &title_start, &title_end);
+    }
+    /* Without |severity|vendor| only a tag opening the subject counts, and
+     * a title must follow it. */
+    ok = ok && (pipes >= 0 || (start == 0 && title_end > title_start));
     if (ok) {
         char *id = g_match_info_fetch(info, 1);
         out->case_id = g_ascii_strup(id, -1);

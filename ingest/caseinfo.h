@@ -3,6 +3,9 @@
  * Pure functions over UTF-8 strings (no database): case IDs and aliases in
  * subjects and text, the team's subject convention
  *   [案例号: CAS-03877-J9N4S5 ] % |普通事件|HP| 标题 % 阶段 CMIT:0001828
+ * (also [Case #: ID ], [Case#: ID], [Case: ID], [案例編號: ID ] and, opening
+ * the subject, Case ID: ID; the % parts and |severity|vendor| may be left
+ * out),
  * subject normalisation for reply/forward prefixes, thread keys for mail
  * without a case ID, closing phrases, and the customer organisation.
  * Returned strings and arrays are newly allocated; caller frees them.
@@ -34,7 +37,8 @@ typedef struct {
 } CkSubjectFields;
 
 /* Parse the team's subject convention; FALSE (fields untouched) when
- * SUBJECT does not follow it.  Free the fields with ck_subject_fields_clear. */
+ * SUBJECT does not follow it.  Missing parts are "" (a subject that is
+ * only "[Case #: ID] title" gives the ID and the title).  Free the fields with ck_subject_fields_clear. */
 gboolean ck_subject_parse_convention(const char *subject, CkSubjectFields *out);
 void ck_subject_fields_clear(CkSubjectFields *fields);
 

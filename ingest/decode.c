@@ -171,9 +171,46 @@ static GIConv iconv_to_utf8(const char *iconv_name)
     return (GIConv) cd;
 }
 
-/* Decode DATA from iconv charset ICONV_NAME into a new UTF-8 string with
- * NUL characters removed; *n_replaced gets the bytes replaced.  Returns
- * NULL when iconv does not know the charset.  Caller g_free()s. */
+/* TRUE when the bytes at P (before LIMIT) start a valid UTF-8 character. */
+static gboolean starts_valid_char(const char *p, const char *limit)
+{
+    const char *end = p;
+    g_utf8_validate_len(p, MIN((gsize) (limit - p), 4), &end);
+    return end > p;
+}
+
+/* See decode.h.  g_utf8_validate() is strict (it refuses what glibc's
+ * iconv lets through); each failure point starts a run of bad bytes that
+ * lasts until a byte starts a valid character again. */
+char *ck_utf8_sanitize(const char *text, gssize len, guint *n_replaced)
+{
+    gsize size = len < 0 ? strlen(text) : (gsize) len;
+    const char *p = text;
+    const char *limit = text + size;
+    guint replaced = 0;
+    GString *out = g_string_sized_new(size + 1);
+    while (p < limit) {
+        const char *end = p;
+        g_utf8_validate_len(p, limit - p, &end);
+        g_string_append_len(out, p, end - p);
+        if (end == limit)
+            break;
+        g_string_append(out, REPLACEMENT_CHAR);
+        p = end;
+        do {
+            p++;
+            replaced++;
+        } while (p < limit && !starts_valid_char(p, limit));
+    }
+    if (n_replaced)
+        *n_replaced = replaced;
+    return g_string_free(out, FALSE);
+}
+
+/* Decode DATA from iconv charset ICONV_NAME into a new strict UTF-8 string
+ * with NUL characters removed; *n_replaced gets the bytes replaced (those
+ * iconv could not map and those it let through invalid).  Returns NULL
+ * when iconv does not know the charset.  Caller g_free()s. */
 static char *decode_with(const char *iconv_name, const char *data, gsize len,
                          guint *n_replaced)
 {
@@ -181,14 +218,18 @@ static char *decode_with(const char *iconv_name, const char *data, gsize len,
     if (cd == (GIConv) -1)
         return NULL;
     GString *out = g_string_sized_new(len + len / 2 + 1);
-    *n_replaced = convert_replacing(cd, data, len, out);
+    guint unmapped = convert_replacing(cd, data, len, out);
     /* U+0000 is never kept (CkMessage invariant). */
     gsize w = 0;
     for (gsize r = 0; r < out->len; r++)
         if (out->str[r] != '\0')
             out->str[w++] = out->str[r];
     g_string_truncate(out, w);
-    return g_string_free(out, FALSE);
+    guint invalid = 0;
+    char *text = ck_utf8_sanitize(out->str, out->len, &invalid);
+    g_string_free(out, TRUE);
+    *n_replaced = unmapped + invalid;
+    return text;
 }
 
 /* TRUE when LEN bytes of DATA are valid UTF-8, NUL bytes allowed. */
@@ -249,8 +290,7 @@ static char *decode_unlabelled(const char *data, gsize len, const char *fallback
         g_free(gb);
     }
     if (!best) {   /* cannot happen with glibc, but never return NULL */
-        best = g_utf8_make_valid(data, len);
-        best_replaced = 0;
+        best = ck_utf8_sanitize(data, len, &best_replaced);
         *used = "UTF-8";
     }
     *n_replaced = best_replaced;
@@ -843,7 +883,7 @@ static char *tidy_lines(const GString *raw)
         blank_run = 0;
     }
     g_strfreev(lines);
-    char *valid = g_utf8_make_valid(out->str, out->len);
+    char *valid = ck_utf8_sanitize(out->str, out->len, NULL);
     g_string_free(out, TRUE);
     return valid;
 }

@@ -5,7 +5,9 @@
  * UTF-8 when valid, else the fallback charset (the message's own declared
  * text charset), else GB18030.  Nothing here ever fails: bytes a charset
  * cannot map become U+FFFD and are counted in *n_replaced.
- * Every returned string is newly allocated valid UTF-8; caller g_free()s it.
+ * Every returned string is newly allocated strict UTF-8 (ck_utf8_sanitize:
+ * no code point above U+10FFFF, no surrogate, no overlong form, no NUL);
+ * caller g_free()s it.
  */
 #ifndef CASEKB_DECODE_H
 #define CASEKB_DECODE_H
@@ -16,6 +18,15 @@
  * "GB18030", "big5" -> "BIG5-HKSCS", "utf8" -> "UTF-8"); NULL or "" or
  * us-ascii -> NULL (meaning: unlabelled).  Returns a static string or NULL. */
 const char *ck_charset_canonical(const char *label);
+
+/* Copy LEN bytes of TEXT (len -1: NUL-terminated) as strict UTF-8: each
+ * run of bytes that starts no valid character (a code point above
+ * U+10FFFF, F5..FF or C0/C1 leads, a surrogate, an overlong form, a cut-off
+ * sequence, a NUL byte within LEN) becomes one U+FFFD, and *n_replaced (may
+ * be NULL) gets the number of bytes replaced.  glibc's UTF-8 decoder lets
+ * some of these through, so every string decode.c returns passes here, and
+ * parse.c checks each message field with it once more.  Caller g_free()s. */
+char *ck_utf8_sanitize(const char *text, gssize len, guint *n_replaced);
 
 /* Decode LEN bytes of DATA (len -1: NUL-terminated) labelled CHARSET (may be
  * NULL = unlabelled) to UTF-8.  FALLBACK (may be NULL) is tried for

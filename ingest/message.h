@@ -5,8 +5,10 @@
  * signature / forwarded parts, where it came from, and warnings about
  * damage met while decoding.  It never touches the database.
  *
- * Invariants: every char * field is NULL or valid UTF-8 (never contains
- * U+0000); text fields that are "empty" are "" rather than NULL once
+ * Invariants: every char * field is NULL or strict UTF-8 as
+ * g_utf8_validate() means it (no surrogate, nothing above U+10FFFF, no
+ * overlong form; never U+0000): ck_message_parse() checks every field
+ * last.  Text fields that are "empty" are "" rather than NULL once
  * ck_message_parse() returns.  The message owns every field; free it with
  * ck_message_free().
  */
@@ -19,7 +21,8 @@ typedef struct {
     char *message_id;          /* without angle brackets; synthesized when absent */
     gboolean message_id_synthesized;
     char *in_reply_to;         /* first id of In-Reply-To, or NULL */
-    GPtrArray *references;     /* char *, oldest first (References, then In-Reply-To) */
+    GPtrArray *references;     /* char *, oldest first (References, then In-Reply-To), no
+                                * duplicates; at most 1000: the first and the last 999 */
     char *subject;             /* decoded, unfolded */
     char *from_name;           /* display name, "" when none */
     char *from_addr;           /* lower-case address, "" when none */

@@ -19,11 +19,26 @@
 /* How deep message/rfc822 parts inside message/rfc822 parts are followed. */
 #define MAX_FORWARD_DEPTH 8
 
+/* GMime's parser builds MIME trees at most this deep (MAX_LEVEL in
+ * gmime-parser.c); a multipart further down keeps its content unparsed as
+ * its prologue.  casekb's own walks follow a tree as deep as GMime built it. */
+#define GMIME_MAX_DEPTH 1024
+
+/* At most this many message ids are kept from References and In-Reply-To:
+ * the thread root (the first) and the nearest ancestors (the last).  Real
+ * mail carries a few dozen; every id kept costs the case builder two store
+ * look-ups and one row. */
+#define MAX_REFERENCES 1000
+
 /* Export field names (UTF-8). */
 #define FIELD_FROM "\xE5\x8F\x91\xE4\xBB\xB6\xE4\xBA\xBA"       /* 发件人 */
 #define FIELD_SENT "\xE5\x8F\x91\xE9\x80\x81\xE6\x97\xB6\xE9\x97\xB4" /* 发送时间 */
 #define FIELD_BODY "\xE9\x82\xAE\xE4\xBB\xB6\xE5\x86\x85\xE5\xAE\xB9" /* 邮件内容 */
 #define FULLWIDTH_COLON "\xEF\xBC\x9A"
+
+/* Warnings about GMime's nesting limit (printf format, GMIME_MAX_DEPTH). */
+#define WARN_GMIME_DEPTH_KEPT "MIME nested deeper than GMime's limit of %d levels: the content below kept as raw text"
+#define WARN_GMIME_DEPTH_LOST "MIME nested deeper than GMime's limit of %d levels: the parts below skipped"
 
 G_DEFINE_QUARK(ck-parse-error-quark, ck_parse_error)
 
@@ -33,6 +48,7 @@ typedef struct {
     GHashTable *warned;      /* warning lines already added (owned keys) */
     const char *fallback;    /* charset the current message's text parts declare */
     int depth;               /* message/rfc822 nesting level */
+    gboolean nesting_overflow; /* GMime stopped parsing at GMIME_MAX_DEPTH */
 } ParseCtx;
 
 /* The text of one RFC 5322 message before splitting. */
@@ -43,11 +59,14 @@ typedef struct {
     gboolean html_only;      /* text came from text/html */
 } MessageText;
 
-/* Parts of interest found in a MIME tree (none owned). */
+/* Parts of interest found in a MIME tree (none owned but unparsed). */
 typedef struct {
     GMimePart *plain;        /* first inline text/plain */
     GMimePart *html;         /* first inline text/html */
     GPtrArray *forwards;     /* GMimeMessage * of message/rfc822 parts */
+    gboolean keep_unparsed;  /* GMime stopped at its nesting limit: keep what it left */
+    GString *unparsed;       /* content of multiparts GMime left unparsed (owned) */
+    gboolean too_deep;       /* parts below GMIME_MAX_DEPTH were skipped */
 } BodyParts;
 
 static void message_text(ParseCtx *ctx, GMimeMessage *message, MessageText *out);
@@ -109,9 +128,12 @@ static const char *gmime_warning_text(GMimeParserWarning code)
 static void on_gmime_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
                              gpointer user_data)
 {
+    ParseCtx *ctx = user_data;
     const char *text = gmime_warning_text(code);
-    if (text)
-        ctx_warn(user_data, "mime: %s", text);
+    if (code == GMIME_CRIT_NESTING_OVERFLOW)
+        ctx->nesting_overflow = TRUE;
+    else if (text)
+        ctx_warn(ctx, "mime: %s", text);
 }
 
 /* Join A and B with a blank line, either may be empty.  Returns a new
@@ -287,7 +309,7 @@ static GPtrArray *header_ids(GMimeObject *obj, const char *name)
     for (int i = 0; i < g_mime_references_length(refs); i++) {
         const char *id = g_mime_references_get_message_id(refs, i);
         if (id && *id)
-            g_ptr_array_add(ids, g_utf8_make_valid(id, -1));
+            g_ptr_array_add(ids, ck_utf8_sanitize(id, -1, NULL));
     }
     g_mime_references_free(refs);
     if (ids->len == 0) {
@@ -297,22 +319,36 @@ static GPtrArray *header_ids(GMimeObject *obj, const char *name)
     return ids;
 }
 
-/* TRUE when IDS holds a string equal to ID. */
-static gboolean ids_contain(GPtrArray *ids, const char *id)
+/* Append to OUT a copy of each id of IDS (may be NULL) not in SEEN yet,
+ * in order, and add it to SEEN (a set of borrowed strings). */
+static void add_unseen_ids(GPtrArray *out, GHashTable *seen, GPtrArray *ids)
 {
-    for (guint i = 0; i < ids->len; i++)
-        if (strcmp(g_ptr_array_index(ids, i), id) == 0)
-            return TRUE;
-    return FALSE;
+    for (guint i = 0; ids && i < ids->len; i++) {
+        const char *id = g_ptr_array_index(ids, i);
+        if (g_hash_table_add(seen, (gpointer) id))
+            g_ptr_array_add(out, g_strdup(id));
+    }
 }
 
-/* Fill message_id, in_reply_to and references of TARGET from OBJ. */
-static void set_ids(CkMessage *target, GMimeObject *obj)
+/* Keep at most MAX_REFERENCES of REFS: the first (the thread root) and
+ * the last ones (the nearest ancestors), with a warning. */
+static void cap_references(ParseCtx *ctx, GPtrArray *refs)
+{
+    if (refs->len <= MAX_REFERENCES)
+        return;
+    ctx_warn(ctx, "%u message ids in References/In-Reply-To; kept the first and the last %d",
+             refs->len, MAX_REFERENCES - 1);
+    g_ptr_array_remove_range(refs, 1, refs->len - MAX_REFERENCES);
+}
+
+/* Fill message_id, in_reply_to and references of TARGET from OBJ:
+ * References then the first id of In-Reply-To, duplicates dropped. */
+static void set_ids(ParseCtx *ctx, CkMessage *target, GMimeObject *obj)
 {
     const char *raw_id = raw_header(obj, "Message-ID");
     char *id = raw_id ? g_mime_utils_decode_message_id(raw_id) : NULL;
     if (id && *id) {
-        set_field(&target->message_id, g_utf8_make_valid(id, -1));
+        set_field(&target->message_id, ck_utf8_sanitize(id, -1, NULL));
     } else {
         set_field(&target->message_id,
                   g_strdup_printf("casekb-%.16s@generated", target->content_hash));
@@ -321,20 +357,30 @@ static void set_ids(CkMessage *target, GMimeObject *obj)
     g_free(id);
     GPtrArray *reply_to = header_ids(obj, "In-Reply-To");
     GPtrArray *refs = header_ids(obj, "References");
-    if (refs)
-        for (guint i = 0; i < refs->len; i++)
-            if (!ids_contain(target->references, g_ptr_array_index(refs, i)))
-                g_ptr_array_add(target->references, g_strdup(g_ptr_array_index(refs, i)));
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < target->references->len; i++)
+        g_hash_table_add(seen, g_ptr_array_index(target->references, i));
+    add_unseen_ids(target->references, seen, refs);
     if (reply_to) {
-        const char *first = g_ptr_array_index(reply_to, 0);
-        set_field(&target->in_reply_to, g_strdup(first));
-        if (!ids_contain(target->references, first))
-            g_ptr_array_add(target->references, g_strdup(first));
+        g_ptr_array_set_size(reply_to, 1);
+        set_field(&target->in_reply_to, g_strdup(g_ptr_array_index(reply_to, 0)));
+        add_unseen_ids(target->references, seen, reply_to);
     }
+    g_hash_table_unref(seen);
+    cap_references(ctx, target->references);
     if (refs)
         g_ptr_array_unref(refs);
     if (reply_to)
         g_ptr_array_unref(reply_to);
+}
+
+/* Warn "WHAT "VALUE"" with VALUE (valid UTF-8) cut to 60 characters; a
+ * byte count would cut a character in two and break the warning's UTF-8. */
+static void ctx_warn_excerpt(ParseCtx *ctx, const char *what, const char *value)
+{
+    char *excerpt = g_utf8_substring(value, 0, MIN(g_utf8_strlen(value, -1), 60));
+    ctx_warn(ctx, "%s \"%s\"", what, excerpt);
+    g_free(excerpt);
 }
 
 /* Fill date and tz_offset_min of TARGET from the Date header of OBJ. */
@@ -352,7 +398,7 @@ static void set_date(ParseCtx *ctx, CkMessage *target, GMimeObject *obj)
         target->tz_offset_min = (int) (g_date_time_get_utc_offset(dt) / G_TIME_SPAN_MINUTE);
         g_date_time_unref(dt);
     } else {
-        ctx_warn(ctx, "unreadable Date header \"%.60s\"", value);
+        ctx_warn_excerpt(ctx, "unreadable Date header", value);
     }
     g_free(value);
 }
@@ -365,7 +411,7 @@ static void fill_headers(ParseCtx *ctx, CkMessage *target, GMimeObject *obj)
     set_from(target, from);
     g_free(from);
     set_field(&target->to, decoded_header(ctx, obj, "To"));
-    set_ids(target, obj);
+    set_ids(ctx, target, obj);
     set_date(ctx, target, obj);
 }
 
@@ -377,7 +423,7 @@ static void fill_headers(ParseCtx *ctx, CkMessage *target, GMimeObject *obj)
  * entered), or NULL.  The string belongs to the tree. */
 static const char *declared_text_charset(GMimeObject *obj, int depth)
 {
-    if (depth > 64)
+    if (depth > GMIME_MAX_DEPTH)
         return NULL;
     if (GMIME_IS_MULTIPART(obj)) {
         GMimeMultipart *multi = GMIME_MULTIPART(obj);
@@ -398,14 +444,32 @@ static const char *declared_text_charset(GMimeObject *obj, int depth)
     return canon && strcmp(canon, "UTF-8") != 0 ? label : NULL;
 }
 
-/* Walk the MIME tree under OBJ and note the body candidates and the
- * forwarded messages in *parts. */
+/* Note the content of MULTI in *parts when GMime's parser stopped at its
+ * nesting limit there: it then keeps all of a multipart's content, parts
+ * and boundaries included, as the multipart's prologue. */
+static void keep_unparsed(GMimeMultipart *multi, BodyParts *parts)
+{
+    const char *prologue = g_mime_multipart_get_prologue(multi);
+    if (!parts->keep_unparsed || g_mime_multipart_get_count(multi) > 0 || !prologue || !*prologue)
+        return;
+    if (parts->unparsed->len > 0)
+        g_string_append_c(parts->unparsed, '\n');
+    g_string_append(parts->unparsed, prologue);
+}
+
+/* Walk the MIME tree under OBJ and note the body candidates, the
+ * forwarded messages and any unparsed multipart content in *parts. */
 static void collect_body_parts(GMimeObject *obj, BodyParts *parts, int depth)
 {
-    if (!obj || depth > 64)
+    if (!obj)
         return;
+    if (depth > GMIME_MAX_DEPTH) {
+        parts->too_deep = TRUE;
+        return;
+    }
     if (GMIME_IS_MULTIPART(obj)) {
         GMimeMultipart *multi = GMIME_MULTIPART(obj);
+        keep_unparsed(multi, parts);
         for (int i = 0; i < g_mime_multipart_get_count(multi); i++)
             collect_body_parts(g_mime_multipart_get_part(multi, i), parts, depth + 1);
     } else if (GMIME_IS_MESSAGE_PART(obj)) {
@@ -610,12 +674,31 @@ static void append_forward(ParseCtx *ctx, GString *forwarded, GMimeMessage *inne
     ck_message_free(sub);
 }
 
+/* Append the content GMime left unparsed in PARTS to *text as raw text
+ * (decoded by the unlabelled rule), with a warning saying why. */
+static void add_unparsed_text(ParseCtx *ctx, const BodyParts *parts, char **text)
+{
+    if (parts->too_deep)
+        ctx_warn(ctx, "MIME parts nested more than %d deep skipped", GMIME_MAX_DEPTH);
+    if (parts->unparsed->len == 0)
+        return;
+    ctx_warn(ctx, WARN_GMIME_DEPTH_KEPT, GMIME_MAX_DEPTH);
+    guint replaced = 0;
+    char *raw = ck_decode_bytes(parts->unparsed->str, parts->unparsed->len, NULL, ctx->fallback,
+                                &replaced);
+    if (replaced > 0)
+        ctx_warn(ctx, "%u undecodable bytes replaced in unparsed MIME content", replaced);
+    set_field(text, join_texts(*text, raw));
+    g_free(raw);
+}
+
 /* Fill *out with the text of MESSAGE: the first inline text/plain part,
- * else the first inline text/html part made text, plus the text of every
- * message/rfc822 part it carries.  Clear *out with message_text_clear(). */
+ * else the first inline text/html part made text, then content GMime left
+ * unparsed, plus the text of every message/rfc822 part it carries.  Clear
+ * *out with message_text_clear(). */
 static void message_text(ParseCtx *ctx, GMimeMessage *message, MessageText *out)
 {
-    BodyParts parts = { NULL, NULL, g_ptr_array_new() };
+    BodyParts parts = { NULL, NULL, g_ptr_array_new(), ctx->nesting_overflow, g_string_new(NULL), FALSE };
     collect_body_parts(g_mime_message_get_mime_part(message), &parts, 0);
     out->forwarded = g_string_new(NULL);
     out->html_quoted = NULL;
@@ -629,11 +712,13 @@ static void message_text(ParseCtx *ctx, GMimeMessage *message, MessageText *out)
     } else {
         out->text = g_strdup("");
     }
+    add_unparsed_text(ctx, &parts, &out->text);
     if (!out->html_quoted)
         out->html_quoted = g_strdup("");
     for (guint i = 0; i < parts.forwards->len; i++)
         append_forward(ctx, out->forwarded, g_ptr_array_index(parts.forwards, i));
     g_ptr_array_unref(parts.forwards);
+    g_string_free(parts.unparsed, TRUE);
 }
 
 /* Split TEXT into msg's body / quoted / signature / forwarded, adding
@@ -741,10 +826,56 @@ static void fill_message(ParseCtx *ctx, GMimeMessage *message, const char *data,
     message_text_clear(&mt);
 }
 
+/* A copy of DATA whose first HEADER_LEN bytes have each NUL byte replaced
+ * by REPLACEMENT.  Caller frees with g_byte_array_unref(). */
+static GByteArray *copy_replacing_nuls(const char *data, gsize len, gsize header_len,
+                                       const char *replacement)
+{
+    GByteArray *copy = g_byte_array_sized_new(len + 16);
+    for (gsize i = 0; i < header_len; i++) {
+        if (data[i] == '\0')
+            g_byte_array_append(copy, (const guint8 *) replacement, strlen(replacement));
+        else
+            g_byte_array_append(copy, (const guint8 *) data + i, 1);
+    }
+    g_byte_array_append(copy, (const guint8 *) data + header_len, len - header_len);
+    return copy;
+}
+
+/* GMime keeps header values as C strings, so a NUL byte would cut the
+ * header it is in.  Returns a copy of DATA whose header block has each NUL
+ * replaced, by U+FFFD when the block is otherwise UTF-8 (or ASCII), else by
+ * a blank, which keeps an 8-bit charset decodable; a warning counts them.
+ * Returns NULL when the header block holds no NUL.  Caller frees with
+ * g_byte_array_unref(). */
+static GByteArray *replace_header_nuls(ParseCtx *ctx, const char *data, gsize len)
+{
+    gsize header_len = header_block_length(data, len);
+    guint nuls = 0;
+    for (gsize i = 0; i < header_len; i++)
+        nuls += data[i] == '\0';
+    if (nuls == 0)
+        return NULL;
+    GByteArray *copy = copy_replacing_nuls(data, len, header_len, "\xEF\xBF\xBD");
+    gboolean utf8 = g_utf8_validate_len((const char *) copy->data, header_len + 2 * nuls, NULL);
+    if (!utf8) {
+        g_byte_array_unref(copy);
+        copy = copy_replacing_nuls(data, len, header_len, " ");
+    }
+    ctx_warn(ctx, "%u NUL byte%s in the header replaced by %s", nuls, nuls == 1 ? "" : "s",
+             utf8 ? "U+FFFD" : "a blank");
+    return copy;
+}
+
 /* Parse the RFC 5322 message DATA into ctx->msg.  When GMime rejects it,
  * it is read again without its damaged header lines. */
 static void parse_rfc822(ParseCtx *ctx, const char *data, gsize len)
 {
+    GByteArray *without_nuls = replace_header_nuls(ctx, data, len);
+    if (without_nuls) {
+        data = (const char *) without_nuls->data;
+        len = without_nuls->len;
+    }
     GMimeParserOptions *options = g_mime_parser_options_new();
     g_mime_parser_options_set_warning_callback(options, on_gmime_warning, ctx);
     GMimeMessage *message = construct_message(data, len, options);
@@ -763,6 +894,14 @@ static void parse_rfc822(ParseCtx *ctx, const char *data, gsize len)
         parse_unstructured(ctx, data, len);
     }
     g_mime_parser_options_free(options);
+    if (ctx->nesting_overflow) {
+        char *kept = g_strdup_printf(WARN_GMIME_DEPTH_KEPT, GMIME_MAX_DEPTH);
+        if (!g_hash_table_contains(ctx->warned, kept))
+            ctx_warn(ctx, WARN_GMIME_DEPTH_LOST, GMIME_MAX_DEPTH);
+        g_free(kept);
+    }
+    if (without_nuls)
+        g_byte_array_unref(without_nuls);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -821,7 +960,7 @@ static void set_export_date(ParseCtx *ctx, CkMessage *msg, const char *value)
 {
     GDateTime *dt = parse_export_date(value);
     if (!dt) {
-        ctx_warn(ctx, "unreadable " FIELD_SENT " \"%.60s\"", value);
+        ctx_warn_excerpt(ctx, "unreadable " FIELD_SENT, value);
         return;
     }
     msg->date = g_date_time_to_unix(dt);
@@ -878,6 +1017,38 @@ static void parse_export(ParseCtx *ctx, const CkRawMessage *raw, const char *dat
 /* ---------------------------------------------------------------------- */
 /* Public API                                                              */
 
+/* Make *FIELD (may be NULL) strict UTF-8, warning with the number of bytes
+ * replaced in the field called NAME. */
+static void sanitize_field(ParseCtx *ctx, char **field, const char *name)
+{
+    if (!*field || g_utf8_validate(*field, -1, NULL))
+        return;
+    guint replaced = 0;
+    set_field(field, ck_utf8_sanitize(*field, -1, &replaced));
+    ctx_warn(ctx, "%u bytes not valid UTF-8 replaced in %s", replaced, name);
+}
+
+/* The last check before a message leaves parse.c: every text field of
+ * ctx->msg is made strict UTF-8 whatever produced it (decode.c already
+ * does so for what it decodes; GMime, libxml2 and the readers do not
+ * promise it). */
+static void sanitize_message(ParseCtx *ctx)
+{
+    CkMessage *m = ctx->msg;
+    struct { char **field; const char *name; } fields[] = {
+        { &m->subject, "the subject" },           { &m->from_name, "the sender's name" },
+        { &m->from_addr, "the sender's address" }, { &m->to, "To" },
+        { &m->body, "the new text" },             { &m->quoted, "the quoted text" },
+        { &m->signature, "the signature" },       { &m->forwarded, "the forwarded text" },
+        { &m->raw_headers, "the header block" },  { &m->message_id, "the Message-ID" },
+        { &m->in_reply_to, "In-Reply-To" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
+        sanitize_field(ctx, fields[i].field, fields[i].name);
+    for (guint i = 0; i < m->references->len; i++)
+        sanitize_field(ctx, (char **) &m->references->pdata[i], "References");
+}
+
 /* See parse.h. */
 CkMessage *ck_message_parse(const CkRawMessage *raw, GError **error)
 {
@@ -895,13 +1066,14 @@ CkMessage *ck_message_parse(const CkRawMessage *raw, GError **error)
                                    : g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) data, len);
     g_strlcpy(msg->content_hash, hash ? hash : raw->content_hash, sizeof msg->content_hash);
     g_free(hash);
-    set_field(&msg->source_path, g_utf8_make_valid(raw->path ? raw->path : "-", -1));
+    set_field(&msg->source_path, ck_utf8_sanitize(raw->path ? raw->path : "-", -1, NULL));
     msg->source_offset = raw->offset;
-    ParseCtx ctx = { msg, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL), NULL, 0 };
+    ParseCtx ctx = { msg, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL), NULL, 0, FALSE };
     if (raw->kind == CK_RAW_EXPORT)
         parse_export(&ctx, raw, data, len);
     else
         parse_rfc822(&ctx, data, len);
+    sanitize_message(&ctx);
     g_hash_table_unref(ctx.warned);
     return msg;
 }
@@ -910,7 +1082,7 @@ CkMessage *ck_message_parse(const CkRawMessage *raw, GError **error)
  * (attachments and message/rfc822 content included). */
 static GMimePart *first_text_part(GMimeObject *obj, int depth)
 {
-    if (!obj || depth > 64)
+    if (!obj || depth > GMIME_MAX_DEPTH)
         return NULL;
     if (GMIME_IS_MULTIPART(obj)) {
         GMimeMultipart *multi = GMIME_MULTIPART(obj);

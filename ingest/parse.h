@@ -5,7 +5,12 @@
  * encodings undone, charset decoded, forwarded message/rfc822 parts kept as
  * forwarded text, then the text split by split.h.  Damaged mail (cut-off
  * base64, missing boundary, bad headers, unmappable bytes) is read as far as
- * possible and each problem is a line in msg->warnings.
+ * possible and each problem is a line in msg->warnings.  Hostile mail too:
+ * a NUL byte in the header block becomes U+FFFD (a blank in an 8-bit
+ * header block) instead of cutting the header; MIME trees are followed as
+ * deep as GMime parses them (1024 levels) and what GMime leaves unparsed
+ * below that is kept as raw text; References/In-Reply-To keep at most 1000
+ * ids (the first and the last 999); every field is strict UTF-8.
  * A CK_RAW_EXPORT section is parsed from its 发件人/发送时间/邮件内容 fields.
  */
 #ifndef CASEKB_PARSE_H

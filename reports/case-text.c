@@ -1,6 +1,7 @@
 /* case-text.c — text renderings of cases for the terminal. */
 #include "reports/case-text.h"
 #include "reports/output.h"
+#include "reports/timezone.h"
 
 /* Terminal columns of one character. */
 static int char_columns(gunichar c)
@@ -22,9 +23,10 @@ static int text_columns(const char *text)
 /* See case-text.h.  One column is kept free as a separator. */
 void ck_text_print_padded(FILE *out, const char *text, int width)
 {
-    gboolean fits = text_columns(text) <= width - 1;
+    char *safe = ck_text_printable(text, TRUE);
+    gboolean fits = text_columns(safe) <= width - 1;
     int used = 0;
-    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+    for (const char *p = safe; *p; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
         int w = char_columns(c);
         if (!fits && used + w > width - 2) {
@@ -33,13 +35,12 @@ void ck_text_print_padded(FILE *out, const char *text, int width)
             break;
         }
         char buf[8];
-        if (c == '\n' || c == '\t')
-            c = ' ';
         fwrite(buf, 1, g_unichar_to_utf8(c, buf), out);
         used += w;
     }
     for (; used < width; used++)
         fputc(' ', out);
+    g_free(safe);
 }
 
 /* The "causes" member of a case object as "a, b" (ids, or objects' ids). */
@@ -64,13 +65,14 @@ void ck_text_case_list(FILE *out, JsonNode *list)
     for (guint i = 0; i < json_array_get_length(array); i++) {
         JsonObject *c = json_array_get_object_element(array, i);
         char *causes = cause_ids(c);
-        char date[11] = "";
-        g_strlcpy(date, ck_json_str(c, "opened"), sizeof date);
+        char *date = ck_time_display(ck_json_str(c, "opened"), TRUE);
         ck_text_print_padded(out, ck_json_str(c, "case_id"), 18);
         ck_text_print_padded(out, ck_json_str(c, "status"), 7);
         fprintf(out, "%4" G_GINT64_FORMAT "  %-10s  ", ck_json_int(c, "messages"), date);
         ck_text_print_padded(out, causes[0] ? causes : "-", 28);
-        fprintf(out, "%s\n", ck_json_str(c, "title"));
+        ck_text_put_line(out, ck_json_str(c, "title"));
+        fputc('\n', out);
+        g_free(date);
         g_free(causes);
     }
 }
@@ -78,8 +80,11 @@ void ck_text_case_list(FILE *out, JsonNode *list)
 /* Print "label: value" when value is non-empty. */
 static void print_field(FILE *out, const char *label, const char *value)
 {
-    if (value && value[0])
-        fprintf(out, "%-10s %s\n", label, value);
+    if (value && value[0]) {
+        fprintf(out, "%-10s ", label);
+        ck_text_put_line(out, value);
+        fputc('\n', out);
+    }
 }
 
 /* Print the header fields of a case document. */
@@ -97,8 +102,12 @@ static void print_case_header(FILE *out, JsonObject *doc)
         { "Severity:", "severity" }, { "Stage:", "stage" }, { "Status:", "status" },
         { "Opened:", "opened" }, { "Closed:", "closed" },
     };
-    for (guint i = 0; i < G_N_ELEMENTS(fields); i++)
-        print_field(out, fields[i][0], ck_json_str(doc, fields[i][1]));
+    for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
+        gboolean is_time = i >= G_N_ELEMENTS(fields) - 2;
+        char *value = is_time ? ck_time_display(ck_json_str(doc, fields[i][1]), FALSE) : NULL;
+        print_field(out, fields[i][0], is_time ? value : ck_json_str(doc, fields[i][1]));
+        g_free(value);
+    }
     char *causes = cause_ids(doc);
     print_field(out, "Causes:", causes);
     g_free(causes);
@@ -112,10 +121,15 @@ void ck_text_case_document(FILE *out, JsonNode *node)
     JsonArray *messages = json_object_get_array_member(doc, "messages");
     for (guint i = 0; messages && i < json_array_get_length(messages); i++) {
         JsonObject *m = json_array_get_object_element(messages, i);
-        fprintf(out, "\n── %" G_GINT64_FORMAT " ── %s  %s (%s)  [%s]\n", ck_json_int(m, "index"),
-                ck_json_str(m, "date"), ck_json_str(m, "from"), ck_json_str(m, "side"),
-                ck_json_str(m, "joined_by"));
-        fprintf(out, "Subject: %s\n\n%s\n", ck_json_str(m, "subject"), ck_json_str(m, "body"));
+        char *date = ck_time_display(ck_json_str(m, "date"), FALSE);
+        char *from = ck_text_printable(ck_json_str(m, "from"), TRUE);
+        fprintf(out, "\n── %" G_GINT64_FORMAT " ── %s  %s (%s)  [%s]\n", ck_json_int(m, "index"), date,
+                from, ck_json_str(m, "side"), ck_json_str(m, "joined_by"));
+        g_free(from);
+        g_free(date);
+        fputs("Subject: ", out);
+        ck_text_put_line(out, ck_json_str(m, "subject"));
+        fprintf(out, "\n\n%s\n", ck_json_str(m, "body"));
         const char *forwarded = ck_json_str(m, "forwarded");
         if (forwarded[0])
             fprintf(out, "\n[forwarded]\n%s\n", forwarded);

@@ -1,17 +1,14 @@
 /* checklist.c — build a case's remediation checklist and render it as a
- * Markdown task list, a cmd.exe batch file or a PowerShell script. */
-#include "reports/checklist.h"
-#include "reports/output.h"
-#include "reports/privacy.h"
+ * Markdown task list (the scripts are in checklist-script.c). */
+#include "reports/checklist-private.h"
+#include "reports/md.h"
 #include "analyzer/regex.h"
 
 #include <string.h>
 
 /* ------------------------------------------------------------------ */
-/* JSON and language helpers                                            */
+/* Language and parameters                                              */
 /* ------------------------------------------------------------------ */
-
-
 
 /* See checklist.h. */
 const char *ck_lang_name(CkLang lang)
@@ -55,9 +52,8 @@ CkLang ck_case_language(JsonObject *doc)
 /* Parameters                                                           */
 /* ------------------------------------------------------------------ */
 
-/* TRUE when every character of VALUE is inert in cmd.exe and PowerShell
- * arguments: letters, digits and . - _ : \ @. */
-static gboolean shell_inert(const char *value)
+/* See checklist-private.h. */
+gboolean ck_cl_shell_inert(const char *value)
 {
     if (!value || !*value)
         return FALSE;
@@ -99,7 +95,7 @@ static char *param_candidate(JsonObject *entities, const char *name)
  * limits, as the analyzer runs it) and is shell-inert. */
 static gboolean param_valid(const char *validate, const char *value)
 {
-    if (!shell_inert(value))
+    if (!ck_cl_shell_inert(value))
         return FALSE;
     char *message = NULL;
     CkRegex *re = ck_regex_compile(validate, 0, &message);
@@ -127,10 +123,9 @@ static char *printable_value(const char *value)
     return g_string_free(out, FALSE);
 }
 
-/* Resolve one rule parameter PARAM of step N (ID) against ENTITIES: a
+/* Resolve one rule parameter PARAM of step ID against ENTITIES: a
  * new {"name","variable","validate","example","status"[, "value"]}. */
-static JsonObject *resolve_param(JsonObject *param, JsonObject *entities, gint64 n, const char *id,
-                                 JsonArray *warnings)
+static JsonObject *resolve_param(JsonObject *param, JsonObject *entities, const char *id, JsonArray *warnings)
 {
     const char *name = ck_json_str(param, "name"), *validate = ck_json_str(param, "validate");
     JsonObject *out = json_object_new();
@@ -143,9 +138,8 @@ static JsonObject *resolve_param(JsonObject *param, JsonObject *entities, gint64
     const char *status = param_is_secret(name) ? "secret" : !value ? "missing" : "filled";
     if (value && !param_valid(validate, value)) {
         g_autofree char *shown = printable_value(value);
-        g_autofree char *line = g_strdup_printf("step %" G_GINT64_FORMAT " %s: %s \"%s\" from the mail"
-                                                " does not pass %s; left as a placeholder",
-                                                n, id, name, shown, validate);
+        g_autofree char *line = g_strdup_printf("step %s: %s \"%s\" from the mail does not pass %s;"
+                                                " left as a placeholder", id, name, shown, validate);
         json_array_add_string_element(warnings, line);
         status = "rejected";
     }
@@ -155,9 +149,8 @@ static JsonObject *resolve_param(JsonObject *param, JsonObject *entities, gint64
     return out;
 }
 
-/* TEMPLATE with each {{name}} replaced by LOOKUP(name, data).  Caller frees. */
-static char *substitute(const char *template, char *(*lookup)(const char *name, gpointer data),
-                        gpointer data)
+/* See checklist-private.h. */
+char *ck_cl_substitute(const char *template, char *(*lookup)(const char *name, gpointer data), gpointer data)
 {
     GString *out = g_string_new(NULL);
     const char *p = template;
@@ -175,8 +168,8 @@ static char *substitute(const char *template, char *(*lookup)(const char *name, 
     return g_string_free(out, FALSE);
 }
 
-/* The resolved parameter NAME in PARAMS (JsonArray of resolved objects). */
-static JsonObject *find_param(JsonArray *params, const char *name)
+/* See checklist-private.h. */
+JsonObject *ck_cl_find_param(JsonArray *params, const char *name)
 {
     for (guint i = 0; params && i < json_array_get_length(params); i++) {
         JsonObject *p = json_array_get_object_element(params, i);
@@ -196,7 +189,7 @@ typedef struct {
 static char *filled_value(const char *name, gpointer data)
 {
     const FillData *fill = data;
-    JsonObject *p = find_param(fill->params, name);
+    JsonObject *p = ck_cl_find_param(fill->params, name);
     if (p && json_object_has_member(p, "value"))
         return g_strdup(ck_json_str(p, "value"));
     return g_strconcat(fill->open, name, fill->close, NULL);
@@ -206,7 +199,7 @@ static char *filled_value(const char *name, gpointer data)
 char *ck_checklist_fill_command(JsonObject *step, const char *open, const char *close)
 {
     FillData fill = { ck_json_get_array(step, "params"), open, close };
-    return substitute(ck_json_str(step, "command"), filled_value, &fill);
+    return ck_cl_substitute(ck_json_str(step, "command"), filled_value, &fill);
 }
 
 /* ------------------------------------------------------------------ */
@@ -219,19 +212,31 @@ static void copy_str(JsonObject *to, JsonObject *from, const char *name)
     json_object_set_string_member(to, name, ck_json_str(from, name));
 }
 
-/* One checklist step from analysis step STEP, numbered N. */
-static JsonObject *build_step(JsonObject *step, gint64 n, JsonObject *entities, JsonArray *warnings)
+/* A new JSON array holding the strings of array MEMBER of FROM (empty when
+ * absent). */
+static JsonArray *copy_strings(JsonObject *from, const char *member)
+{
+    JsonArray *src = ck_json_get_array(from, member), *out = json_array_new();
+    for (guint i = 0; src && i < json_array_get_length(src); i++)
+        if (JSON_NODE_HOLDS_VALUE(json_array_get_element(src, i)))
+            json_array_add_string_element(out, json_array_get_string_element(src, i));
+    return out;
+}
+
+/* One checklist step from analysis step STEP (unnumbered), with its scope
+ * settled: a step running sysprep is a master-image step whatever the rule
+ * says. */
+static JsonObject *build_step(JsonObject *step, JsonObject *entities, JsonArray *warnings)
 {
     JsonObject *out = json_object_new();
-    json_object_set_int_member(out, "n", n);
     const char *names[] = { "id", "cause", "kind", "title", "title_en", "why", "why_en", "command", "expect" };
     for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
         copy_str(out, step, names[i]);
     JsonArray *params = json_array_new();
     JsonArray *rule_params = ck_json_get_array(step, "params");
-    gboolean runnable = TRUE;
+    gboolean runnable = !ck_cl_step_manual(step);
     for (guint i = 0; rule_params && i < json_array_get_length(rule_params); i++) {
-        JsonObject *p = resolve_param(json_array_get_object_element(rule_params, i), entities, n,
+        JsonObject *p = resolve_param(json_array_get_object_element(rule_params, i), entities,
                                       ck_json_str(step, "id"), warnings);
         runnable &= json_object_has_member(p, "value");
         json_array_add_object_element(params, p);
@@ -240,9 +245,109 @@ static JsonObject *build_step(JsonObject *step, gint64 n, JsonObject *entities, 
     char *filled = ck_checklist_fill_command(out, "<", ">");
     json_object_set_string_member(out, "command_filled", filled);
     g_free(filled);
-    JsonArray *do_not = ck_json_get_array(step, "do_not");
-    json_object_set_array_member(out, "do_not", do_not ? json_array_ref(do_not) : json_array_new());
+    json_object_set_array_member(out, "do_not", copy_strings(step, "do_not"));
+    json_object_set_array_member(out, "requires", copy_strings(step, "requires"));
     json_object_set_boolean_member(out, "runnable", runnable);
+    json_object_set_string_member(out, "scope", ck_cl_step_master_image(step) ? "master-image" : "terminal");
+    if (ck_cl_step_master_image(step) && g_strcmp0(ck_json_str(step, "scope"), "master-image") != 0) {
+        g_autofree char *line = g_strdup_printf("step %s runs sysprep but its rule does not say scope: master-image;"
+                                                " it is listed with the master-image steps only",
+                                                ck_json_str(step, "id"));
+        json_array_add_string_element(warnings, line);
+    }
+    return out;
+}
+
+/* The index in STEPS (JsonObject *) of the step with ID, or -1. */
+static int step_index(GPtrArray *steps, const char *id)
+{
+    for (guint i = 0; i < steps->len; i++)
+        if (strcmp(ck_json_str(g_ptr_array_index(steps, i), "id"), id) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Drop from each step's "requires" the ids that name no step of its own
+ * scope in STEPS (with a warning): a prerequisite must run on the same
+ * machine, in the same script. */
+static void prune_requires(GPtrArray *steps, JsonArray *warnings)
+{
+    for (guint i = 0; i < steps->len; i++) {
+        JsonObject *s = g_ptr_array_index(steps, i);
+        JsonArray *old = ck_json_get_array(s, "requires"), *kept = json_array_new();
+        for (guint k = 0; k < json_array_get_length(old); k++) {
+            const char *want = json_array_get_string_element(old, k);
+            int at = step_index(steps, want);
+            JsonObject *req = at >= 0 ? g_ptr_array_index(steps, at) : NULL;
+            if (req && req != s && strcmp(ck_json_str(req, "scope"), ck_json_str(s, "scope")) == 0) {
+                json_array_add_string_element(kept, want);
+                continue;
+            }
+            g_autofree char *line = g_strdup_printf("step %s requires %s, which is not a step of the same scope"
+                                                    " in this checklist; the requirement is dropped",
+                                                    ck_json_str(s, "id"), want);
+            json_array_add_string_element(warnings, line);
+        }
+        json_object_set_array_member(s, "requires", kept);
+    }
+}
+
+/* TRUE when every step STEP requires is already in ORDERED. */
+static gboolean requires_placed(JsonObject *step, GPtrArray *ordered)
+{
+    JsonArray *requires = ck_json_get_array(step, "requires");
+    for (guint k = 0; k < json_array_get_length(requires); k++)
+        if (step_index(ordered, json_array_get_string_element(requires, k)) < 0)
+            return FALSE;
+    return TRUE;
+}
+
+/* STEPS reordered: terminal steps, then master-image steps; within each,
+ * the given order except that a step waits for the steps it requires (the
+ * earliest ready step goes next; a cycle, which `rules check` prevents,
+ * keeps the given order).  The array does not own the steps. */
+static GPtrArray *order_steps(GPtrArray *steps)
+{
+    GPtrArray *ordered = g_ptr_array_new();
+    g_autofree gboolean *done = g_new0(gboolean, steps->len + 1);
+    const char *scopes[] = { "terminal", "master-image" };
+    for (gsize sc = 0; sc < G_N_ELEMENTS(scopes); sc++) {
+        for (gboolean progress = TRUE; progress;) {
+            progress = FALSE;
+            for (guint i = 0; i < steps->len && !progress; i++) {
+                JsonObject *s = g_ptr_array_index(steps, i);
+                if (done[i] || strcmp(ck_json_str(s, "scope"), scopes[sc]) != 0 || !requires_placed(s, ordered))
+                    continue;
+                g_ptr_array_add(ordered, s);
+                done[i] = progress = TRUE;
+            }
+        }
+        for (guint i = 0; i < steps->len; i++)
+            if (!done[i] && strcmp(ck_json_str(g_ptr_array_index(steps, i), "scope"), scopes[sc]) == 0) {
+                g_ptr_array_add(ordered, g_ptr_array_index(steps, i));
+                done[i] = TRUE;
+            }
+    }
+    return ordered;
+}
+
+/* Number the ORDERED steps from 1, give each the numbers of the steps it
+ * requires ("after"), and add them to a new array.  Caller unrefs. */
+static JsonArray *number_steps(GPtrArray *ordered)
+{
+    JsonArray *out = json_array_new();
+    for (guint i = 0; i < ordered->len; i++)
+        json_object_set_int_member(g_ptr_array_index(ordered, i), "n", i + 1);
+    for (guint i = 0; i < ordered->len; i++) {
+        JsonObject *s = g_ptr_array_index(ordered, i);
+        JsonArray *requires = ck_json_get_array(s, "requires"), *after = json_array_new();
+        for (guint k = 0; k < json_array_get_length(requires); k++) {
+            int at = step_index(ordered, json_array_get_string_element(requires, k));
+            json_array_add_int_element(after, at + 1);
+        }
+        json_object_set_array_member(s, "after", after);
+        json_array_add_object_element(out, json_object_ref(s));
+    }
     return out;
 }
 
@@ -254,12 +359,14 @@ JsonNode *ck_checklist_build(JsonObject *doc)
     copy_str(out, doc, "title");
     json_object_set_string_member(out, "language", ck_lang_name(ck_case_language(doc)));
     JsonObject *entities = ck_json_get_object(doc, "entities");
-    JsonArray *steps = json_array_new(), *warnings = json_array_new();
+    JsonArray *warnings = json_array_new();
     JsonArray *source = ck_json_get_array(doc, "checklist");
+    g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
     for (guint i = 0; source && i < json_array_get_length(source); i++)
-        json_array_add_object_element(steps, build_step(json_array_get_object_element(source, i),
-                                                        i + 1, entities, warnings));
-    json_object_set_array_member(out, "steps", steps);
+        g_ptr_array_add(steps, build_step(json_array_get_object_element(source, i), entities, warnings));
+    prune_requires(steps, warnings);
+    g_autoptr(GPtrArray) ordered = order_steps(steps);
+    json_object_set_array_member(out, "steps", number_steps(ordered));
     json_object_set_array_member(out, "warnings", warnings);
     JsonNode *node = json_node_init_object(json_node_alloc(), out);
     json_object_unref(out);
@@ -267,13 +374,54 @@ JsonNode *ck_checklist_build(JsonObject *doc)
 }
 
 /* ------------------------------------------------------------------ */
-/* Shared rendering helpers                                             */
+/* Scopes and shared helpers                                            */
 /* ------------------------------------------------------------------ */
 
-/* Append TEXT to OUT as one line of comment text: controls and line
- * separators become spaces; for cmd.exe (FOR_CMD) the characters it
- * expands or parses even in REM lines become their full-width forms. */
-static void append_comment_text(GString *out, const char *text, gboolean for_cmd)
+static const char *const SCOPE_NAMES[] = { "all", "terminal", "master-image" };
+
+/* See checklist.h. */
+const char *ck_run_scope_name(CkRunScope scope)
+{
+    return SCOPE_NAMES[scope];
+}
+
+/* See checklist.h. */
+gboolean ck_run_scope_parse(const char *name, CkRunScope *scope)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(SCOPE_NAMES); i++)
+        if (g_strcmp0(name, SCOPE_NAMES[i]) == 0) {
+            *scope = (CkRunScope)i;
+            return TRUE;
+        }
+    return FALSE;
+}
+
+/* See checklist-private.h. */
+gboolean ck_cl_step_master_image(JsonObject *step)
+{
+    g_autofree char *command = g_ascii_strdown(ck_json_str(step, "command"), -1);
+    return strcmp(ck_json_str(step, "scope"), "master-image") == 0 || strstr(command, "sysprep") != NULL;
+}
+
+/* See checklist-private.h. */
+gboolean ck_cl_step_in_scope(JsonObject *step, CkRunScope scope)
+{
+    return scope == CK_RUN_ALL || ck_cl_step_master_image(step) == (scope == CK_RUN_MASTER_IMAGE);
+}
+
+/* See checklist.h. */
+guint ck_checklist_count(JsonNode *checklist, CkRunScope scope)
+{
+    CkLang lang;
+    JsonArray *steps = ck_cl_steps(checklist, &lang);
+    guint n = 0;
+    for (guint i = 0; steps && i < json_array_get_length(steps); i++)
+        n += ck_cl_step_in_scope(json_array_get_object_element(steps, i), scope);
+    return n;
+}
+
+/* See checklist-private.h. */
+void ck_cl_comment_text(GString *out, const char *text, gboolean for_cmd)
 {
     static const char cmd_special[] = "%^&|<>\"!";
     for (const char *p = text ? text : ""; *p; p = g_utf8_next_char(p)) {
@@ -289,19 +437,18 @@ static void append_comment_text(GString *out, const char *text, gboolean for_cmd
     }
 }
 
-/* TEXT with every character outside [A-Za-z0-9._-] (and ':' when
- * KEEP_COLON) made '_': for step ids, case ids and file names in scripts. */
-static char *script_token(const char *text, gboolean keep_colon)
+/* See checklist-private.h. */
+char *ck_cl_token(const char *text)
 {
     char *out = g_strdup(text && *text ? text : "case");
     for (char *p = out; *p; p++)
-        if (!g_ascii_isalnum(*p) && !strchr("._-", *p) && !(keep_colon && *p == ':'))
+        if (!g_ascii_isalnum(*p) && !strchr("._-", *p))
             *p = '_';
     return out;
 }
 
-/* The step's text in LANG: MEMBER (zh) or MEMBER_en, falling back to the other. */
-static const char *step_text(JsonObject *step, const char *member, CkLang lang)
+/* See checklist-private.h. */
+const char *ck_cl_step_text(JsonObject *step, const char *member, CkLang lang)
 {
     g_autofree char *en_name = g_strconcat(member, "_en", NULL);
     const char *zh = ck_json_str(step, member), *en = ck_json_str(step, en_name);
@@ -310,23 +457,28 @@ static const char *step_text(JsonObject *step, const char *member, CkLang lang)
     return en[0] ? en : zh;
 }
 
-/* The steps array and language of a checklist value. */
-static JsonArray *checklist_steps(JsonNode *checklist, CkLang *lang)
+/* See checklist-private.h. */
+JsonArray *ck_cl_steps(JsonNode *checklist, CkLang *lang)
 {
     JsonObject *o = json_node_get_object(checklist);
     *lang = strcmp(ck_json_str(o, "language"), "en") == 0 ? CK_LANG_EN : CK_LANG_ZH;
-    JsonArray *steps = ck_json_get_array(o, "steps");
-    return steps;
+    return ck_json_get_array(o, "steps");
 }
 
-/* TRUE when STEP changes the machine. */
-static gboolean step_changes(JsonObject *step)
+/* See checklist-private.h. */
+gboolean ck_cl_step_changes(JsonObject *step)
 {
-    return strcmp(ck_json_str(step, "kind"), "diagnostic") != 0;
+    return strcmp(ck_json_str(step, "kind"), "change") == 0;
 }
 
-/* The name of the first secret parameter of STEP, or NULL. */
-static const char *secret_param(JsonObject *step)
+/* See checklist-private.h. */
+gboolean ck_cl_step_manual(JsonObject *step)
+{
+    return strcmp(ck_json_str(step, "kind"), "manual") == 0;
+}
+
+/* See checklist-private.h. */
+const char *ck_cl_secret_param(JsonObject *step)
 {
     JsonArray *params = ck_json_get_array(step, "params");
     for (guint i = 0; params && i < json_array_get_length(params); i++) {
@@ -342,44 +494,39 @@ static const char *secret_param(JsonObject *step)
 /* ------------------------------------------------------------------ */
 
 typedef struct {
-    const char *heading, *intro, *diagnostic, *change, *command, *why, *expect, *do_not, *param;
+    const char *heading, *intro, *diagnostic, *change, *manual, *command, *why, *expect, *do_not, *param;
     const char *from_mail, *missing, *rejected, *secret, *example, *warnings;
+    /* the "after step N (`id`)" line: AFTER, then per step PRE N MID `id` CLOSE, SEP between, then END */
+    const char *after, *after_pre, *after_mid, *after_close, *after_sep, *after_end;
+    const char *terminal, *master, *master_note;
 } MdLabels;
 
 static const MdLabels MD_ZH = {
     "处理清单", "由 casekb 根据本案例的根因生成，请按顺序执行。标为“会修改系统”的步骤请确认后再执行；"
     "可用 `casekb checklist ID --format cmd|ps1` 生成脚本，并用 `casekb verify ID 日志文件` 检查结果。",
-    "只读诊断", "会修改系统", "命令", "原因", "预期结果", "不要", "参数",
+    "只读诊断", "会修改系统", "人工步骤，无命令", "命令", "原因", "预期结果", "不要", "参数",
     "来自邮件", "【待补充】邮件中没有", "【待补充】邮件中的值未通过校验", "【待补充】产品密钥不会自动填写",
-    "示例", "注意",
+    "示例", "注意", "前提: ", "第 ", " 步（", "）", "、", "成功后再执行",
+    "在每台受影响的终端上执行",
+    "仅在母盘（参考镜像）上执行，不要在生产终端上执行",
+    "这些步骤会改变整个系统（例如封装后关机），只能在制作镜像的参考计算机上执行；终端脚本中不含这些步骤。"
+    "脚本：`casekb checklist ID --format cmd --scope master-image`。",
 };
 
 static const MdLabels MD_EN = {
     "Checklist", "Made by casekb from this case's root causes; work through it in order. Confirm each step "
     "marked \"changes the machine\" before running it. `casekb checklist ID --format cmd|ps1` makes a script, "
     "`casekb verify ID LOGFILE` checks its log.",
-    "read-only diagnostic", "changes the machine", "Command", "Why", "Expected", "Do not", "Parameter",
-    "from the mail", "[TO FILL] not in the mail", "[TO FILL] the value in the mail failed the check",
-    "[TO FILL] product keys are never filled in", "example", "Warnings",
+    "read-only diagnostic", "changes the machine", "manual step, no command", "Command", "Why", "Expected",
+    "Do not", "Parameter", "from the mail", "[TO FILL] not in the mail",
+    "[TO FILL] the value in the mail failed the check", "[TO FILL] product keys are never filled in", "example",
+    "Warnings", "After: ", "step ", " (", ")", ", ", " must succeed first",
+    "On each affected terminal",
+    "On the master (reference) image only, never on a production terminal",
+    "These steps change the whole system (generalize and shut down, for example): run them only on the reference "
+    "machine the image is made from. The terminal scripts do not hold them. Script: "
+    "`casekb checklist ID --format cmd --scope master-image`.",
 };
-
-/* Append TEXT as Markdown inline code, fenced with enough backticks. */
-static void md_code(GString *out, const char *text)
-{
-    int longest = 0, run = 0;
-    for (const char *p = text; *p; p++) {
-        run = *p == '`' ? run + 1 : 0;
-        longest = MAX(longest, run);
-    }
-    GString *fence = g_string_new(NULL);
-    for (int i = 0; i <= longest; i++)
-        g_string_append_c(fence, '`');
-    gboolean pad = text[0] == '`' || (text[0] && text[strlen(text) - 1] == '`');
-    g_string_append_printf(out, "%s%s", fence->str, pad ? " " : "");
-    append_comment_text(out, text, FALSE);
-    g_string_append_printf(out, "%s%s", pad ? " " : "", fence->str);
-    g_string_free(fence, TRUE);
-}
 
 /* Append the parameter lines of STEP. */
 static void md_params(GString *out, JsonObject *step, const MdLabels *l)
@@ -388,9 +535,11 @@ static void md_params(GString *out, JsonObject *step, const MdLabels *l)
     for (guint i = 0; params && i < json_array_get_length(params); i++) {
         JsonObject *p = json_array_get_object_element(params, i);
         const char *status = ck_json_str(p, "status");
-        g_string_append_printf(out, "  - %s `%s`: ", l->param, ck_json_str(p, "name"));
+        g_string_append_printf(out, "  - %s ", l->param);
+        ck_md_code(out, ck_json_str(p, "name"));
+        g_string_append(out, ": ");
         if (strcmp(status, "filled") == 0) {
-            md_code(out, ck_json_str(p, "value"));
+            ck_md_code(out, ck_json_str(p, "value"));
             g_string_append_printf(out, " (%s)\n", l->from_mail);
             continue;
         }
@@ -399,343 +548,105 @@ static void md_params(GString *out, JsonObject *step, const MdLabels *l)
                                                                : l->missing);
         if (ck_json_str(p, "example")[0]) {
             g_string_append_printf(out, " (%s ", l->example);
-            md_code(out, ck_json_str(p, "example"));
+            ck_md_code(out, ck_json_str(p, "example"));
             g_string_append_c(out, ')');
         }
         g_string_append_c(out, '\n');
     }
 }
 
-/* Append one step as a task-list item. */
+/* Append the "after step N" line of STEP (nothing when it requires none). */
+static void md_after(GString *out, JsonObject *step, const MdLabels *l)
+{
+    JsonArray *after = ck_json_get_array(step, "after"), *requires = ck_json_get_array(step, "requires");
+    guint n = after ? json_array_get_length(after) : 0;
+    if (!n)
+        return;
+    g_string_append_printf(out, "  - %s", l->after);
+    for (guint i = 0; i < n; i++) {
+        if (i)
+            g_string_append(out, l->after_sep);
+        g_string_append_printf(out, "%s%" G_GINT64_FORMAT "%s", l->after_pre, json_array_get_int_element(after, i),
+                               l->after_mid);
+        ck_md_code(out, json_array_get_string_element(requires, i));
+        g_string_append(out, l->after_close);
+    }
+    g_string_append_printf(out, "%s\n", l->after_end);
+}
+
+/* Append one step as a task-list item; every text is escaped. */
 static void md_step(GString *out, JsonObject *step, CkLang lang, const MdLabels *l)
 {
+    gboolean manual = ck_cl_step_manual(step);
     g_string_append_printf(out, "- [ ] **%" G_GINT64_FORMAT ". ", ck_json_int(step, "n"));
-    append_comment_text(out, step_text(step, "title", lang), FALSE);
+    ck_md_inline(out, ck_cl_step_text(step, "title", lang));
     g_string_append(out, "** (");
-    md_code(out, ck_json_str(step, "id"));
-    g_string_append_printf(out, ", %s)\n  - %s: ", step_changes(step) ? l->change : l->diagnostic, l->command);
-    md_code(out, ck_json_str(step, "command_filled"));
-    g_string_append_printf(out, "\n  - %s: ", l->why);
-    append_comment_text(out, step_text(step, "why", lang), FALSE);
+    ck_md_code(out, ck_json_str(step, "id"));
+    g_string_append_printf(out, ", %s)\n", manual ? l->manual : ck_cl_step_changes(step) ? l->change : l->diagnostic);
+    md_after(out, step, l);
+    if (!manual) {
+        g_string_append_printf(out, "  - %s: ", l->command);
+        ck_md_code(out, ck_json_str(step, "command_filled"));
+        g_string_append_c(out, '\n');
+    }
+    g_string_append_printf(out, "  - %s: ", l->why);
+    ck_md_inline(out, ck_cl_step_text(step, "why", lang));
     g_string_append_c(out, '\n');
     if (ck_json_str(step, "expect")[0]) {
         g_string_append_printf(out, "  - %s: ", l->expect);
-        md_code(out, ck_json_str(step, "expect"));
+        ck_md_code(out, ck_json_str(step, "expect"));
         g_string_append_c(out, '\n');
     }
     md_params(out, step, l);
     JsonArray *do_not = ck_json_get_array(step, "do_not");
     for (guint i = 0; do_not && i < json_array_get_length(do_not); i++) {
         g_string_append_printf(out, "  - ⚠ %s: ", l->do_not);
-        append_comment_text(out, json_array_get_string_element(do_not, i), FALSE);
+        ck_md_inline(out, json_array_get_string_element(do_not, i));
         g_string_append_c(out, '\n');
     }
 }
 
-/* The Markdown task list. */
-static void render_md(GString *out, JsonNode *checklist)
+/* Append the steps of SCOPE under HEADING (and NOTE), when there are any. */
+static void md_section(GString *out, JsonArray *steps, CkRunScope scope, CkLang lang, const MdLabels *l,
+                       const char *heading, const char *note)
+{
+    gboolean any = FALSE;
+    for (guint i = 0; steps && i < json_array_get_length(steps); i++) {
+        JsonObject *s = json_array_get_object_element(steps, i);
+        if (!ck_cl_step_in_scope(s, scope))
+            continue;
+        if (!any)
+            g_string_append_printf(out, "## %s\n\n%s%s%s", heading, note ? "> " : "", note ? note : "",
+                                   note ? "\n\n" : "");
+        any = TRUE;
+        md_step(out, s, lang, l);
+    }
+    if (any)
+        g_string_append_c(out, '\n');
+}
+
+/* The Markdown task list of SCOPE's steps. */
+static void render_md(GString *out, JsonNode *checklist, CkRunScope scope)
 {
     CkLang lang;
-    JsonArray *steps = checklist_steps(checklist, &lang);
+    JsonArray *steps = ck_cl_steps(checklist, &lang);
     const MdLabels *l = lang == CK_LANG_ZH ? &MD_ZH : &MD_EN;
     JsonObject *o = json_node_get_object(checklist);
-    g_string_append_printf(out, "# %s: %s ", l->heading, ck_json_str(o, "case_id"));
-    append_comment_text(out, ck_json_str(o, "title"), FALSE);
+    g_string_append_printf(out, "# %s: ", l->heading);
+    ck_md_inline(out, ck_json_str(o, "case_id"));
+    g_string_append_c(out, ' ');
+    ck_md_inline(out, ck_json_str(o, "title"));
     g_string_append_printf(out, "\n\n> %s\n\n", l->intro);
-    for (guint i = 0; steps && i < json_array_get_length(steps); i++)
-        md_step(out, json_array_get_object_element(steps, i), lang, l);
+    if (scope != CK_RUN_MASTER_IMAGE)
+        md_section(out, steps, CK_RUN_TERMINAL, lang, l, l->terminal, NULL);
+    if (scope != CK_RUN_TERMINAL)
+        md_section(out, steps, CK_RUN_MASTER_IMAGE, lang, l, l->master, l->master_note);
     JsonArray *warnings = ck_json_get_array(o, "warnings");
     for (guint i = 0; warnings && i < json_array_get_length(warnings); i++) {
-        g_string_append_printf(out, "%s> ⚠ %s: ", i ? "" : "\n", l->warnings);
-        append_comment_text(out, json_array_get_string_element(warnings, i), FALSE);
+        g_string_append_printf(out, "> ⚠ %s: ", l->warnings);
+        ck_md_inline(out, json_array_get_string_element(warnings, i));
         g_string_append_c(out, '\n');
     }
-}
-
-/* ------------------------------------------------------------------ */
-/* Scripts                                                              */
-/* ------------------------------------------------------------------ */
-
-typedef enum { SHELL_CMD, SHELL_PS } Shell;
-
-/* Lookup data for script_value(). */
-typedef struct {
-    Shell shell;
-    JsonArray *params;
-} ScriptVars;
-
-/* substitute() lookup for scripts: the parameter's variable (%NAME% or
- * ${NAME}), or __NAME__ for a secret one (never filled). */
-static char *script_value(const char *name, gpointer data)
-{
-    const ScriptVars *vars = data;
-    JsonObject *p = find_param(vars->params, name);
-    g_autofree char *upper = script_token(name, FALSE);
-    for (char *c = upper; *c; c++)
-        *c = *c == '.' || *c == '-' ? '_' : g_ascii_toupper(*c);
-    if (!p || strcmp(ck_json_str(p, "status"), "secret") == 0)
-        return g_strdup_printf("__%s__", upper);
-    return g_strdup_printf(vars->shell == SHELL_CMD ? "%%%s%%" : "${%s}", upper);
-}
-
-/* One simple command (no &&) for SHELL: slmgr through cscript (so its
- * output can be logged), sysprep by its full path, PowerShell cmdlets
- * through powershell.exe when the shell is cmd.  Caller frees. */
-static char *shell_command(const char *part, Shell shell)
-{
-    const char *space = strchr(part, ' ');
-    g_autofree char *program = g_ascii_strdown(part, space ? space - part : -1);
-    const char *rest = space ? space : "";
-    gboolean cmdlet = g_regex_match_simple("^[a-z]+-[a-z]+$", program, 0, 0);
-    if (g_str_has_prefix(program, "slmgr"))
-        return g_strdup_printf(shell == SHELL_CMD ? "cscript //nologo \"%%SystemRoot%%\\System32\\slmgr.vbs\"%s"
-                                                  : "cscript //nologo \"$env:SystemRoot\\System32\\slmgr.vbs\"%s",
-                               rest);
-    if (g_str_has_prefix(program, "sysprep"))
-        return g_strdup_printf(shell == SHELL_CMD ? "\"%%SystemRoot%%\\System32\\Sysprep\\sysprep.exe\"%s"
-                                                  : "& \"$env:SystemRoot\\System32\\Sysprep\\sysprep.exe\"%s",
-                               rest);
-    if (cmdlet && shell == SHELL_CMD)
-        return g_strdup_printf("powershell -NoProfile -ExecutionPolicy Bypass -Command \"%s\"", part);
-    return g_strdup(part);
-}
-
-/* STEP's command for SHELL with parameters as variables; "a && b" stays
- * one line for cmd and becomes statements that stop at the first failure
- * for PowerShell 5.1 (which has no &&).  Caller frees. */
-static char *script_command(JsonObject *step, Shell shell)
-{
-    ScriptVars vars = { shell, ck_json_get_array(step, "params") };
-    g_autofree char *text = substitute(ck_json_str(step, "command"), script_value, &vars);
-    g_auto(GStrv) parts = g_strsplit(text, "&&", -1);
-    GString *out = g_string_new(NULL);
-    for (guint i = 0; parts[i]; i++) {
-        g_autofree char *one = shell_command(g_strstrip(parts[i]), shell);
-        if (i > 0)
-            g_string_append(out, shell == SHELL_CMD ? " && " : "\n    if ($LASTEXITCODE) { return }\n    ");
-        g_string_append(out, one);
-    }
-    return g_string_free(out, FALSE);
-}
-
-/* Append "PREFIX text" comment lines describing STEP (title, why, expect,
- * do-not warnings, parameter notes). */
-static void script_step_comments(GString *out, JsonObject *step, CkLang lang, Shell shell)
-{
-    const char *rem = shell == SHELL_CMD ? "REM " : "# ";
-    gboolean c = shell == SHELL_CMD;
-    g_string_append_printf(out, "\n%s==== %" G_GINT64_FORMAT ". ", rem, ck_json_int(step, "n"));
-    append_comment_text(out, ck_json_str(step, "title"), c);
-    g_string_append(out, " / ");
-    append_comment_text(out, ck_json_str(step, "title_en"), c);
-    g_string_append_printf(out, " (%s) ====\n%s", step_changes(step) ? "changes the machine" : "read-only", rem);
-    append_comment_text(out, step_text(step, "why", lang), c);
-    g_string_append_c(out, '\n');
-    if (ck_json_str(step, "expect")[0])
-        g_string_append_printf(out, "%sexpected: output matching the rule's pattern (checked by casekb verify)\n",
-                               rem);
-    JsonArray *do_not = ck_json_get_array(step, "do_not");
-    for (guint i = 0; do_not && i < json_array_get_length(do_not); i++) {
-        g_string_append_printf(out, "%sDO NOT: ", rem);
-        append_comment_text(out, json_array_get_string_element(do_not, i), c);
-        g_string_append_c(out, '\n');
-    }
-}
-
-/* Append the variable lines (cmd: set "NAME=value"; ps: $NAME = 'value')
- * for every parameter of the checklist, once each. */
-static void script_variables(GString *out, JsonArray *steps, Shell shell)
-{
-    const char *rem = shell == SHELL_CMD ? "REM " : "# ";
-    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-    g_string_append_printf(out, "\n%s---- values from the mail, checked against each rule's pattern;"
-                                " fill in the empty ones ----\n", rem);
-    for (guint s = 0; steps && s < json_array_get_length(steps); s++) {
-        JsonArray *params = ck_json_get_array(json_array_get_object_element(steps, s), "params");
-        for (guint i = 0; params && i < json_array_get_length(params); i++) {
-            JsonObject *p = json_array_get_object_element(params, i);
-            const char *var = ck_json_str(p, "variable"), *status = ck_json_str(p, "status");
-            if (!shell_inert(var) || !g_hash_table_add(seen, (gpointer)var))
-                continue;
-            if (strcmp(status, "secret") == 0) {
-                g_string_append_printf(out, "%s%s: never written by casekb; the step that needs it is commented"
-                                            " out\n", rem, ck_json_str(p, "name"));
-                continue;
-            }
-            const char *value = strcmp(status, "filled") == 0 ? ck_json_str(p, "value") : "";
-            if (!*value)
-                g_string_append_printf(out, "%s%s: %s; fill in (example %s)\n", rem, ck_json_str(p, "name"),
-                                       strcmp(status, "rejected") == 0 ? "the value in the mail failed the check"
-                                                                       : "not in the mail",
-                                       shell_inert(ck_json_str(p, "example")) ? ck_json_str(p, "example") : "-");
-            g_string_append_printf(out, shell == SHELL_CMD ? "set \"%s=%s\"\n" : "$%s = '%s'\n", var,
-                                   shell_inert(value) ? value : "");
-        }
-    }
-}
-
-/* Append the skip/guard list of STEP's parameters: cmd "if not defined X
- * goto ck_skip_N" lines, or the PowerShell @('X','Y') array. */
-static void script_needs(GString *out, JsonObject *step, Shell shell)
-{
-    JsonArray *params = ck_json_get_array(step, "params");
-    gint64 n = ck_json_int(step, "n");
-    if (shell == SHELL_PS)
-        g_string_append(out, "@(");
-    for (guint i = 0; params && i < json_array_get_length(params); i++) {
-        const char *var = ck_json_str(json_array_get_object_element(params, i), "variable");
-        if (!shell_inert(var))
-            continue;
-        if (shell == SHELL_CMD)
-            g_string_append_printf(out, "if not defined %s goto ck_skip_%" G_GINT64_FORMAT "\n", var, n);
-        else
-            g_string_append_printf(out, "%s'%s'", i ? ", " : "", var);
-    }
-    if (shell == SHELL_PS)
-        g_string_append_c(out, ')');
-}
-
-/* A step that stays commented out because it needs SECRET. */
-static void script_commented_step(GString *out, JsonObject *step, const char *id, const char *secret,
-                                  Shell shell)
-{
-    gboolean c = shell == SHELL_CMD;
-    g_autofree char *command = script_command(step, shell);
-    g_autofree char *token = script_token(secret, FALSE);
-    g_string_append_printf(out, "%scasekb: not run - needs %s, which casekb never writes into a script.\n"
-                                "%sType it yourself once you have checked it:\n%s  ",
-                           c ? "REM " : "# ", token, c ? "REM " : "# ", c ? "REM " : "# ");
-    append_comment_text(out, command, c);
-    g_string_append_printf(out, c ? "\n>>\"%%CK_LOG%%\" echo === casekb step %" G_GINT64_FORMAT
-                                    " %s SKIPPED needs-%s ===\n"
-                                  : "\nWrite-CkLog '=== casekb step %" G_GINT64_FORMAT " %s SKIPPED needs-%s ==='\n",
-                           ck_json_int(step, "n"), id, token);
-}
-
-/* Append cmd.exe lines running STEP (numbered N, id ID) between the log
- * markers; change steps ask for YES first. */
-static void cmd_step(GString *out, JsonObject *step, const char *id)
-{
-    gint64 n = ck_json_int(step, "n");
-    g_autofree char *command = script_command(step, SHELL_CMD);
-    script_needs(out, step, SHELL_CMD);
-    if (step_changes(step))
-        g_string_append_printf(out, "call :ck_confirm %" G_GINT64_FORMAT " %s || goto ck_next_%" G_GINT64_FORMAT "\n",
-                               n, id, n);
-    g_string_append_printf(out, "call :ck_begin %" G_GINT64_FORMAT " %s\n(%s) >>\"%%CK_LOG%%\" 2>&1\n"
-                                "call :ck_end %" G_GINT64_FORMAT " %%ERRORLEVEL%%\n", n, id, command, n);
-    JsonArray *params = ck_json_get_array(step, "params");
-    if (params && json_array_get_length(params) > 0)
-        g_string_append_printf(out, "goto ck_next_%" G_GINT64_FORMAT "\n:ck_skip_%" G_GINT64_FORMAT "\n"
-                                    "call :ck_skip %" G_GINT64_FORMAT " %s missing-parameter\n", n, n, n, id);
-    g_string_append_printf(out, ":ck_next_%" G_GINT64_FORMAT "\n", n);
-}
-
-static const char CMD_SUBROUTINES[] =
-    "\necho casekb: done; send \"%CK_LOG%\" back or check it with casekb verify\n"
-    "endlocal\ngoto :eof\n\n"
-    ":ck_begin\n>>\"%CK_LOG%\" echo === casekb step %1 %2 BEGIN ===\necho [%1] %2\nexit /b 0\n\n"
-    ":ck_end\n>>\"%CK_LOG%\" echo === casekb step %1 END exit=%2 ===\nexit /b 0\n\n"
-    ":ck_skip\n>>\"%CK_LOG%\" echo === casekb step %1 %2 SKIPPED %3 ===\necho [%1] %2 skipped: %3\nexit /b 0\n\n"
-    ":ck_confirm\nset \"CK_ANSWER=\"\nset /p \"CK_ANSWER=[%1] %2 changes this machine. Type YES to run it: \"\n"
-    "if \"%CK_ANSWER%\"==\"YES\" exit /b 0\ncall :ck_skip %1 %2 declined\nexit /b 1\n";
-
-/* Append the header lines both scripts share (as comments). */
-static void script_header(GString *out, JsonObject *o, const char *case_token, Shell shell)
-{
-    const char *rem = shell == SHELL_CMD ? "REM " : "# ";
-    g_string_append_printf(out, "%scasekb checklist for %s: ", rem, case_token);
-    append_comment_text(out, ck_json_str(o, "title"), shell == SHELL_CMD);
-    g_string_append_printf(out, "\n%sRun it as administrator on the affected machine. Read-only steps run at once;"
-                                " steps that change\n%sthe machine ask for YES first. Each step's output goes to"
-                                " the log; check it with\n%s  casekb verify %s LOGFILE\n",
-                           rem, rem, rem, case_token);
-}
-
-/* The cmd.exe batch file (LF line ends; the caller makes them CRLF). */
-static void render_cmd(GString *out, JsonNode *checklist)
-{
-    CkLang lang;
-    JsonArray *steps = checklist_steps(checklist, &lang);
-    JsonObject *o = json_node_get_object(checklist);
-    g_autofree char *case_token = script_token(ck_json_str(o, "case_id"), FALSE);
-    g_string_append(out, "@echo off\nchcp 65001 >nul\nsetlocal\n");
-    script_header(out, o, case_token, SHELL_CMD);
-    g_string_append_printf(out, "set \"CK_LOG=%%~dp0casekb-%s.log\"\nif not \"%%~1\"==\"\" set \"CK_LOG=%%~1\"\n",
-                           case_token);
-    script_variables(out, steps, SHELL_CMD);
-    g_string_append_printf(out, "\n>>\"%%CK_LOG%%\" echo === casekb checklist %s ===\n"
-                                "echo casekb: writing the output to \"%%CK_LOG%%\"\n", case_token);
-    for (guint i = 0; steps && i < json_array_get_length(steps); i++) {
-        JsonObject *step = json_array_get_object_element(steps, i);
-        g_autofree char *id = script_token(ck_json_str(step, "id"), FALSE);
-        script_step_comments(out, step, lang, SHELL_CMD);
-        if (secret_param(step))
-            script_commented_step(out, step, id, secret_param(step), SHELL_CMD);
-        else
-            cmd_step(out, step, id);
-    }
-    g_string_append(out, CMD_SUBROUTINES);
-}
-
-static const char PS_PRELUDE[] =
-    "function Write-CkLog([string]$Line) { Add-Content -LiteralPath $LogPath -Value $Line -Encoding UTF8 }\n\n"
-    "function Invoke-CkStep {\n"
-    "    param([int]$N, [string]$Id, [string[]]$Needs = @(), [switch]$Change, [scriptblock]$Body)\n"
-    "    foreach ($name in $Needs) {\n"
-    "        if (-not (Get-Variable -Name $name -Scope Script -ValueOnly -ErrorAction SilentlyContinue)) {\n"
-    "            Write-CkLog \"=== casekb step $N $Id SKIPPED missing-parameter ===\"\n"
-    "            Write-Host \"[$N] $Id skipped: set `$$name at the top of this script\"\n"
-    "            return\n        }\n    }\n"
-    "    if ($Change) {\n"
-    "        $answer = Read-Host \"[$N] $Id changes this machine. Type YES to run it\"\n"
-    "        if ($answer -cne 'YES') { Write-CkLog \"=== casekb step $N $Id SKIPPED declined ===\"; return }\n"
-    "    }\n"
-    "    Write-CkLog \"=== casekb step $N $Id BEGIN ===\"\n"
-    "    Write-Host \"[$N] $Id\"\n"
-    "    $global:LASTEXITCODE = 0\n"
-    "    $code = 0\n"
-    "    try { $output = & $Body *>&1 | Out-String; if ($LASTEXITCODE) { $code = $LASTEXITCODE } }\n"
-    "    catch { $output = $_ | Out-String; $code = 1 }\n"
-    "    Write-CkLog $output.TrimEnd()\n"
-    "    Write-CkLog \"=== casekb step $N END exit=$code ===\"\n"
-    "}\n";
-
-/* Append the PowerShell call running STEP. */
-static void ps_step(GString *out, JsonObject *step, const char *id)
-{
-    g_autofree char *command = script_command(step, SHELL_PS);
-    g_string_append_printf(out, "Invoke-CkStep -N %" G_GINT64_FORMAT " -Id '%s' -Needs ", ck_json_int(step, "n"), id);
-    script_needs(out, step, SHELL_PS);
-    g_string_append_printf(out, "%s -Body {\n    %s\n}\n", step_changes(step) ? " -Change" : "", command);
-}
-
-/* The PowerShell script (LF line ends; the caller adds BOM and CRLF). */
-static void render_ps1(GString *out, JsonNode *checklist)
-{
-    CkLang lang;
-    JsonArray *steps = checklist_steps(checklist, &lang);
-    JsonObject *o = json_node_get_object(checklist);
-    g_autofree char *case_token = script_token(ck_json_str(o, "case_id"), FALSE);
-    script_header(out, o, case_token, SHELL_PS);
-    g_string_append_printf(out, "#   powershell -NoProfile -ExecutionPolicy Bypass -File .\\casekb-%s.ps1\n"
-                                "param([string]$LogPath = (Join-Path $PSScriptRoot 'casekb-%s.log'))\n"
-                                "[Console]::OutputEncoding = [System.Text.Encoding]::UTF8\n",
-                           case_token, case_token);
-    script_variables(out, steps, SHELL_PS);
-    g_string_append_printf(out, "\n%s\nWrite-CkLog '=== casekb checklist %s ==='\n"
-                                "Write-Host \"casekb: writing the output to $LogPath\"\n",
-                           PS_PRELUDE, case_token);
-    for (guint i = 0; steps && i < json_array_get_length(steps); i++) {
-        JsonObject *step = json_array_get_object_element(steps, i);
-        g_autofree char *id = script_token(ck_json_str(step, "id"), FALSE);
-        script_step_comments(out, step, lang, SHELL_PS);
-        if (secret_param(step))
-            script_commented_step(out, step, id, secret_param(step), SHELL_PS);
-        else
-            ps_step(out, step, id);
-    }
-    g_string_append(out, "\nWrite-Host \"casekb: done; send $LogPath back or check it with casekb verify\"\n");
 }
 
 /* Append TEXT to OUT with every "\n" written as "\r\n". */
@@ -750,17 +661,18 @@ static void append_crlf(GString *out, const char *text)
 }
 
 /* See checklist.h. */
-gboolean ck_checklist_render(GString *out, JsonNode *checklist, const char *format)
+gboolean ck_checklist_render(GString *out, JsonNode *checklist, const char *format, CkRunScope scope)
 {
+    CkRunScope script_scope = scope == CK_RUN_MASTER_IMAGE ? CK_RUN_MASTER_IMAGE : CK_RUN_TERMINAL;
     GString *text = g_string_new(NULL);
     gboolean ok = TRUE;
     if (g_strcmp0(format, "md") == 0)
-        render_md(text, checklist);
+        render_md(text, checklist, scope);
     else if (g_strcmp0(format, "cmd") == 0)
-        render_cmd(text, checklist);
+        ck_cl_render_cmd(text, checklist, script_scope);
     else if (g_strcmp0(format, "ps1") == 0) {
         g_string_append(out, "\xEF\xBB\xBF");
-        render_ps1(text, checklist);
+        ck_cl_render_ps1(text, checklist, script_scope);
     } else
         ok = FALSE;
     if (g_strcmp0(format, "md") == 0)

@@ -4,12 +4,20 @@
 #include "reports/summary.h"
 #include "reports/output.h"
 #include "reports/privacy.h"
+#include "reports/timezone.h"
+#include "store/resolution.h"
 #include <errno.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
 /* Longest quoted symptom or resolution, in characters. */
 #define QUOTE_MAX_CHARS 240
+/* Symptoms: most distinct texts shown, tracked, and case links per text. */
+#define SYMPTOMS_MAX 8
+#define SYMPTOMS_TRACKED 200
+#define SYMPTOM_CASES_MAX 3
+/* Most commands listed under "What resolved past cases". */
+#define RESOLVED_MAX 10
 
 /* One cause and the cases it fired on. */
 typedef struct {
@@ -159,6 +167,14 @@ static void case_links(CkPage *page, const Kb *kb, const char *up, GPtrArray *do
     }
 }
 
+/* A table cell with the opened time of DOC, as displayed times are. */
+static void opened_cell(CkPage *page, JsonObject *doc)
+{
+    char *opened = ck_time_display(ck_json_str(doc, "opened"), FALSE);
+    ck_page_cell(page, CK_BLOCK_CELL, opened, NULL);
+    g_free(opened);
+}
+
 /* A navigation line back to the index (pages one folder down). */
 static void nav_to_index(CkPage *page, const Kb *kb)
 {
@@ -183,69 +199,230 @@ static JsonObject *doc_cause(JsonObject *doc, const char *id)
     return NULL;
 }
 
-/* The customer-side evidence of cause ID in DOC as "“a” “b”" (distinct
- * texts); "" when there is none.  Caller frees. */
-static char *customer_evidence(JsonObject *doc, const char *id)
+/* One distinct symptom: the text shown, its comparison key, the cases it
+ * came from, and when it was first seen. */
+typedef struct {
+    char *text, *key;
+    GPtrArray *docs;   /* JsonObject * (borrowed) */
+    guint order;
+} Symptom;
+
+/* Free a Symptom. */
+static void symptom_free(gpointer data)
 {
+    Symptom *s = data;
+    g_free(s->text);
+    g_free(s->key);
+    g_ptr_array_unref(s->docs);
+    g_free(s);
+}
+
+/* TRUE when the character at P ends a sentence (。！？；!?; a newline, or
+ * '.' before white space or the end). */
+static gboolean ends_sentence(const char *p)
+{
+    if (strchr("\n!?;", *p) && *p)
+        return TRUE;
+    if (*p == '.')
+        return !p[1] || g_ascii_isspace(p[1]);
+    return g_str_has_prefix(p, "。") || g_str_has_prefix(p, "！") || g_str_has_prefix(p, "？")
+           || g_str_has_prefix(p, "；");
+}
+
+/* The sentence of BODY that holds QUOTE, or QUOTE itself when BODY does
+ * not hold it.  Caller frees. */
+static char *sentence_around(const char *body, const char *quote)
+{
+    const char *at = *quote ? strstr(body, quote) : NULL;
+    if (!at)
+        return g_strdup(quote);
+    const char *start = at, *end = at + strlen(quote);
+    while (start > body) {
+        const char *prev = g_utf8_find_prev_char(body, start);
+        if (ends_sentence(prev))
+            break;
+        start = prev;
+    }
+    while (*end && !ends_sentence(end))
+        end = g_utf8_next_char(end);
+    if (*end && *end != '\n')
+        end = g_utf8_next_char(end);
+    char *sentence = g_strndup(start, end - start);
+    return g_strstrip(sentence);
+}
+
+/* The comparison key of a symptom TEXT: NFKC, case-folded, white space and
+ * punctuation left out, each number as '#' and each host name as '@', so
+ * texts that differ only in counts or hosts compare equal.  Caller frees. */
+static char *symptom_key(const char *text)
+{
+    char *norm = g_utf8_normalize(text, -1, G_NORMALIZE_NFKC);
+    char *folded = g_utf8_casefold(norm ? norm : "", -1);
+    GString *key = g_string_new(NULL);
+    for (const char *p = folded; *p;) {
+        if (g_ascii_isalnum(*p)) {
+            const char *e = p;
+            gboolean dotted = FALSE, digits = TRUE;
+            for (; g_ascii_isalnum(*e) || ((*e == '.' || *e == '-') && g_ascii_isalnum(e[1])); e++) {
+                dotted |= *e == '.';
+                digits &= g_ascii_isdigit(*e) || *e == '.';
+            }
+            if (digits || dotted)
+                g_string_append_c(key, digits ? '#' : '@');
+            else
+                g_string_append_len(key, p, e - p);
+            p = e;
+            continue;
+        }
+        gunichar c = g_utf8_get_char(p);
+        if (!g_unichar_isspace(c) && !g_unichar_ispunct(c))
+            g_string_append_unichar(key, c);
+        p = g_utf8_next_char(p);
+    }
+    g_free(folded);
+    g_free(norm);
+    return g_string_free(key, FALSE);
+}
+
+/* The gist of BODY without its lead-in lines (those ending in a colon,
+ * "情况如下：", "Here is what we found:").  Caller frees. */
+static char *symptom_gist(const char *body)
+{
+    char **lines = g_strsplit(body, "\n", -1);
+    GString *kept = g_string_new(NULL);
+    for (guint i = 0; lines[i]; i++) {
+        g_strstrip(lines[i]);
+        if (!g_str_has_suffix(lines[i], ":") && !g_str_has_suffix(lines[i], "："))
+            g_string_append_printf(kept, "%s\n", lines[i]);
+    }
+    char *gist = ck_text_gist(kept->len ? kept->str : body, QUOTE_MAX_CHARS);
+    g_string_free(kept, TRUE);
+    g_strfreev(lines);
+    return gist;
+}
+
+/* The symptom texts of DOC for cause ID: the sentences of its customer-side
+ * evidence, else the gist of its first customer message.  Caller unrefs. */
+static GPtrArray *case_symptoms(JsonObject *doc, const char *id)
+{
+    GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
     JsonArray *evidence = ck_json_get_array(doc_cause(doc, id), "evidence");
-    GString *quoted = g_string_new(NULL);
-    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; evidence && i < json_array_get_length(evidence); i++) {
         JsonObject *e = json_array_get_object_element(evidence, i);
         JsonObject *m = ck_case_message(doc, ck_json_int(e, "message"));
-        const char *text = ck_json_str(e, "text");
-        if (strcmp(ck_json_str(m, "side"), "customer") || !*text || !g_hash_table_add(seen, (gpointer)text))
-            continue;
-        g_string_append_printf(quoted, "%s“%s”", quoted->len ? " " : "", text);
+        if (!strcmp(ck_json_str(m, "side"), "customer") && *ck_json_str(e, "text"))
+            g_ptr_array_add(texts, sentence_around(ck_json_str(m, "body"), ck_json_str(e, "text")));
     }
-    g_hash_table_unref(seen);
-    return g_string_free(quoted, FALSE);
+    JsonArray *messages = ck_json_get_array(doc, "messages");
+    for (guint i = 0; !texts->len && messages && i < json_array_get_length(messages); i++) {
+        JsonObject *m = json_array_get_object_element(messages, i);
+        if (!strcmp(ck_json_str(m, "side"), "customer"))
+            g_ptr_array_add(texts, symptom_gist(ck_json_str(m, "body")));
+    }
+    return texts;
 }
 
-/* One symptom item for DOC: the customer-side evidence, else the gist of
- * the first customer message; nothing when no customer wrote. */
-static void symptom_item(CkPage *page, const Kb *kb, JsonObject *doc, const char *id)
+/* The symptom of SYMPTOMS that TEXT (with KEY) repeats: the same key, or
+ * one key holding the other; NULL when none. */
+static Symptom *symptom_match(GPtrArray *symptoms, const char *key)
 {
-    char *text = customer_evidence(doc, id);
-    if (!*text) {
-        JsonArray *messages = ck_json_get_array(doc, "messages");
-        for (guint i = 0; messages && i < json_array_get_length(messages) && !*text; i++) {
-            JsonObject *m = json_array_get_object_element(messages, i);
-            if (strcmp(ck_json_str(m, "side"), "customer"))
-                continue;
-            char *gist = ck_text_gist(ck_json_str(m, "body"), QUOTE_MAX_CHARS);
-            g_free(text);
-            text = g_strdup_printf("“%s”", gist);
-            g_free(gist);
-        }
+    for (guint i = 0; i < symptoms->len; i++) {
+        Symptom *s = g_ptr_array_index(symptoms, i);
+        if (!strcmp(s->key, key) || strstr(s->key, key) || strstr(key, s->key))
+            return s;
     }
-    if (*text) {
-        const char *case_id = ck_json_str(doc, "case_id");
+    return NULL;
+}
+
+/* Add TEXT of case DOC to SYMPTOMS: merged into the symptom it repeats
+ * (the longer text kept), else a new one while fewer than
+ * SYMPTOMS_TRACKED are held; *dropped counts the rest. */
+static void symptom_add(GPtrArray *symptoms, JsonObject *doc, const char *text, guint *dropped)
+{
+    char *key = symptom_key(text);
+    Symptom *s = *key ? symptom_match(symptoms, key) : NULL;
+    if (!*key || (!s && symptoms->len >= SYMPTOMS_TRACKED)) {
+        *dropped += *key != 0;
+        g_free(key);
+        return;
+    }
+    if (!s) {
+        s = g_new0(Symptom, 1);
+        *s = (Symptom){ g_strdup(text), key, g_ptr_array_new(), symptoms->len };
+        g_ptr_array_add(symptoms, s);
+    } else if (strlen(key) > strlen(s->key)) {
+        g_free(s->text);
+        g_free(s->key);
+        s->text = g_strdup(text);
+        s->key = key;
+    } else
+        g_free(key);
+    if (!s->docs->len || g_ptr_array_index(s->docs, s->docs->len - 1) != doc)
+        g_ptr_array_add(s->docs, doc);
+}
+
+/* Most cases first, then first seen. */
+static gint compare_symptoms(gconstpointer a, gconstpointer b)
+{
+    const Symptom *x = *(Symptom *const *)a, *y = *(Symptom *const *)b;
+    if (x->docs->len != y->docs->len)
+        return x->docs->len > y->docs->len ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* One symptom item: the text, then links to (some of) its cases. */
+static void symptom_item(CkPage *page, const Kb *kb, Symptom *s)
+{
+    char *quoted = g_strdup_printf("“%s” — ", s->text);
+    page->ops->block_begin(page, CK_BLOCK_ITEM);
+    page->ops->text(page, quoted);
+    for (guint i = 0; i < s->docs->len && i < SYMPTOM_CASES_MAX; i++) {
+        const char *case_id = ck_json_str(g_ptr_array_index(s->docs, i), "case_id");
         char *href = page_href(kb, "../", "cases", case_id);
-        page->ops->block_begin(page, CK_BLOCK_ITEM);
+        if (i)
+            page->ops->text(page, ", ");
         page->ops->link(page, href, case_id);
-        page->ops->text(page, ": ");
-        page->ops->text(page, text);
-        page->ops->block_end(page, CK_BLOCK_ITEM);
         g_free(href);
     }
-    g_free(text);
+    if (s->docs->len > SYMPTOM_CASES_MAX) {
+        char *more = g_strdup_printf(" and %u more", s->docs->len - SYMPTOM_CASES_MAX);
+        page->ops->text(page, more);
+        g_free(more);
+    }
+    page->ops->block_end(page, CK_BLOCK_ITEM);
+    g_free(quoted);
 }
 
-/* Symptoms as customers wrote them, one item per case. */
+/* Symptoms as customers wrote them: distinct texts (repeats and texts
+ * held in a longer one merged), most frequent first, at most SYMPTOMS_MAX. */
 static void write_symptoms(CkPage *page, const Kb *kb, const char *id, CauseEntry *entry)
 {
+    GPtrArray *symptoms = g_ptr_array_new_with_free_func(symptom_free);
+    guint dropped = 0;
+    for (guint d = 0; d < entry->docs->len; d++) {
+        JsonObject *doc = g_ptr_array_index(entry->docs, d);
+        GPtrArray *texts = case_symptoms(doc, id);
+        for (guint i = 0; i < texts->len; i++)
+            symptom_add(symptoms, doc, g_ptr_array_index(texts, i), &dropped);
+        g_ptr_array_unref(texts);
+    }
+    g_ptr_array_sort(symptoms, compare_symptoms);
     ck_page_heading(page, 2, "Symptoms as customers wrote them 客户描述的症状");
-    gsize before = page->out->len;
-    page->ops->block_begin(page, CK_BLOCK_LIST);
-    gsize empty = page->out->len;
-    for (guint i = 0; i < entry->docs->len; i++)
-        symptom_item(page, kb, g_ptr_array_index(entry->docs, i), id);
-    if (page->out->len == empty) {
-        g_string_truncate(page->out, before);
-        ck_page_paragraph(page, CK_BLOCK_NOTE, "No customer-side text in these cases.");
-    } else
+    if (symptoms->len)
+        page->ops->block_begin(page, CK_BLOCK_LIST);
+    for (guint i = 0; i < symptoms->len && i < SYMPTOMS_MAX; i++)
+        symptom_item(page, kb, g_ptr_array_index(symptoms, i));
+    if (symptoms->len)
         page->ops->block_end(page, CK_BLOCK_LIST);
+    else
+        ck_page_paragraph(page, CK_BLOCK_NOTE, "No customer-side text in these cases.");
+    guint hidden = dropped + (symptoms->len > SYMPTOMS_MAX ? symptoms->len - SYMPTOMS_MAX : 0);
+    if (hidden) {
+        char *note = g_strdup_printf("%u more distinct symptom texts not shown.", hidden);
+        ck_page_paragraph(page, CK_BLOCK_NOTE, note);
+        g_free(note);
+    }
+    g_ptr_array_unref(symptoms);
 }
 
 /* Add the distinct strings of entity KIND over DOCS to LIST (in order of
@@ -327,14 +504,126 @@ static void step_item(CkPage *page, JsonObject *item)
     g_free(why);
 }
 
-/* Fix steps (checklist items with their commands) and pitfalls (their
- * do_not warnings, each once). */
+/* A command the resolved cases used: its program and options, a full
+ * example, in how many cases, and when it was first seen. */
+typedef struct {
+    char *key, *example;
+    guint cases, order;
+} UsedCommand;
+
+/* Free a UsedCommand. */
+static void used_command_free(gpointer data)
+{
+    UsedCommand *u = data;
+    g_free(u->key);
+    g_free(u->example);
+    g_free(u);
+}
+
+/* Most cases first, then first seen. */
+static gint compare_used(gconstpointer a, gconstpointer b)
+{
+    const UsedCommand *x = *(UsedCommand *const *)a, *y = *(UsedCommand *const *)b;
+    return x->cases != y->cases ? (x->cases > y->cases ? -1 : 1) : (x->order > y->order) - (x->order < y->order);
+}
+
+/* COMMAND as program and options, values after ':' dropped
+ * ("slmgr /skms kms.example.cn:1688" -> "slmgr /skms").  Caller frees. */
+static char *command_key(const char *command)
+{
+    char **words = g_strsplit(command, " ", -1);
+    GString *key = g_string_new(words[0]);
+    for (guint i = 1; words[0] && words[i]; i++) {
+        if (words[i][0] != '/' && words[i][0] != '-')
+            continue;
+        const char *colon = strchr(words[i], ':');
+        g_string_append_c(key, ' ');
+        g_string_append_len(key, words[i], colon ? colon - words[i] : (gssize)strlen(words[i]));
+    }
+    g_strfreev(words);
+    return g_string_free(key, FALSE);
+}
+
+/* The commands of the resolving replies of the closed cases among DOCS,
+ * counted once per case, most used first, as UsedCommand *; *closed gets
+ * the number of closed cases.  Caller unrefs. */
+static GPtrArray *resolved_commands(GPtrArray *docs, guint *closed)
+{
+    GPtrArray *used = g_ptr_array_new_with_free_func(used_command_free);
+    GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
+    *closed = 0;
+    for (guint d = 0; d < docs->len; d++) {
+        JsonObject *doc = g_ptr_array_index(docs, d);
+        if (strcmp(ck_json_str(doc, "status"), "closed"))
+            continue;
+        ++*closed;
+        GPtrArray *commands = ck_case_resolution_commands(doc);
+        GHashTable *in_case = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        for (guint i = 0; i < commands->len; i++) {
+            char *key = command_key(g_ptr_array_index(commands, i));
+            UsedCommand *u = g_hash_table_lookup(by_key, key);
+            if (!u) {
+                u = g_new0(UsedCommand, 1);
+                *u = (UsedCommand){ g_strdup(key), g_strdup(g_ptr_array_index(commands, i)), 0, used->len };
+                g_ptr_array_add(used, u);
+                g_hash_table_insert(by_key, u->key, u);
+            }
+            if (g_hash_table_contains(in_case, key))
+                g_free(key);
+            else {
+                g_hash_table_add(in_case, key);
+                u->cases++;
+            }
+        }
+        g_hash_table_unref(in_case);
+        g_ptr_array_unref(commands);
+    }
+    g_hash_table_unref(by_key);
+    g_ptr_array_sort(used, compare_used);
+    return used;
+}
+
+/* What resolved the closed cases among DOCS: each command of their
+ * resolving replies with the number of cases that used it. */
+static void write_resolved_commands(CkPage *page, GPtrArray *docs)
+{
+    guint closed = 0;
+    GPtrArray *used = resolved_commands(docs, &closed);
+    ck_page_heading(page, 3, "What resolved past cases 已解决案例的做法");
+    if (used->len)
+        page->ops->block_begin(page, CK_BLOCK_LIST);
+    for (guint i = 0; i < used->len && i < RESOLVED_MAX; i++) {
+        UsedCommand *u = g_ptr_array_index(used, i);
+        page->ops->block_begin(page, CK_BLOCK_ITEM);
+        page->ops->code(page, u->key);
+        char *count = g_strdup_printf(" — used in %u of %u resolved cases", u->cases, closed);
+        page->ops->text(page, count);
+        g_free(count);
+        if (strcmp(u->key, u->example)) {
+            page->ops->text(page, " (e.g. ");
+            page->ops->code(page, u->example);
+            page->ops->text(page, ")");
+        }
+        page->ops->block_end(page, CK_BLOCK_ITEM);
+    }
+    if (used->len)
+        page->ops->block_end(page, CK_BLOCK_LIST);
+    else
+        ck_page_paragraph(page, CK_BLOCK_NOTE, closed ? "No resolved case of this cause recorded a command."
+                                                      : "No case of this cause is closed yet.");
+    g_ptr_array_unref(used);
+}
+
+/* Fix steps: what resolved past cases, then the rule's checklist items
+ * with their commands; and pitfalls (their do_not warnings, each once). */
 static void write_fix(CkPage *page, GPtrArray *docs, const char *id)
 {
     GPtrArray *steps = fix_steps(docs, id);
     GPtrArray *pitfalls = g_ptr_array_new();
     GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
     ck_page_heading(page, 2, "Fix steps 处理步骤");
+    write_resolved_commands(page, docs);
+    ck_page_heading(page, 3, "Rule checklist 规则的处理步骤");
     if (steps->len)
         page->ops->block_begin(page, CK_BLOCK_LIST);
     for (guint i = 0; i < steps->len; i++) {
@@ -365,28 +654,25 @@ static void write_fix(CkPage *page, GPtrArray *docs, const char *id)
     g_ptr_array_unref(steps);
 }
 
-/* How DOC was resolved: its conclusion section, else the gist of the last
- * support message with its date; "" when neither.  Caller frees. */
+/* How DOC was resolved (store/resolution.h), labelled with where it came
+ * from and cut to a gist; "not recorded" when nothing says.  Caller frees. */
 static char *resolution(JsonObject *doc)
 {
-    const char *conclusion = ck_json_str(ck_json_get_object(doc, "sections"), "conclusion");
-    if (*conclusion) {
-        char *gist = ck_text_gist(conclusion, QUOTE_MAX_CHARS);
-        char *text = g_strdup_printf("Conclusion: %s", gist);
-        g_free(gist);
-        return text;
-    }
-    JsonArray *messages = ck_json_get_array(doc, "messages");
-    for (guint i = messages ? json_array_get_length(messages) : 0; i > 0; i--) {
-        JsonObject *m = json_array_get_object_element(messages, i - 1);
-        if (strcmp(ck_json_str(m, "side"), "support"))
-            continue;
-        char *gist = ck_text_gist(ck_json_str(m, "body"), QUOTE_MAX_CHARS);
-        char *text = g_strdup_printf("Last support reply (%s): %s", ck_json_str(m, "date"), gist);
-        g_free(gist);
-        return text;
-    }
-    return g_strdup("");
+    CkResolution r;
+    ck_case_resolution(doc, &r);
+    char *gist = ck_text_gist(r.text, QUOTE_MAX_CHARS);
+    char *text;
+    if (!strcmp(r.from, "conclusion"))
+        text = g_strdup_printf("Conclusion: %s", gist);
+    else if (!strcmp(r.from, "analysis"))
+        text = g_strdup_printf("Analysis: %s", gist);
+    else if (!strcmp(r.from, "support_steps"))
+        text = g_strdup_printf("Steps from support (message %" G_GINT64_FORMAT "): %s", r.message, gist);
+    else
+        text = g_strdup("not recorded");
+    g_free(gist);
+    ck_resolution_clear(&r);
+    return text;
 }
 
 /* The cases a cause came from: link, opened, customer, status, resolution. */
@@ -400,7 +686,7 @@ static void write_cause_cases(CkPage *page, const Kb *kb, GPtrArray *docs)
         char *resolved = resolution(doc);
         page->ops->block_begin(page, CK_BLOCK_ROW);
         ck_page_cell(page, CK_BLOCK_CELL, ck_json_str(doc, "case_id"), href);
-        ck_page_cell(page, CK_BLOCK_CELL, ck_json_str(doc, "opened"), NULL);
+        opened_cell(page, doc);
         ck_page_cell(page, CK_BLOCK_CELL, ck_json_str(doc, "customer"), NULL);
         ck_page_cell(page, CK_BLOCK_CELL, ck_json_str(doc, "status"), NULL);
         ck_page_cell(page, CK_BLOCK_CELL, resolved, NULL);
@@ -538,7 +824,7 @@ static void write_index_cases(CkPage *page, Kb *kb)
         char *href = page_href(kb, "", "cases", ck_json_str(doc, "case_id"));
         page->ops->block_begin(page, CK_BLOCK_ROW);
         ck_page_cell(page, CK_BLOCK_CELL, ck_json_str(doc, "case_id"), href);
-        ck_page_cell(page, CK_BLOCK_CELL, ck_json_str(doc, "opened"), NULL);
+        opened_cell(page, doc);
         ck_page_cell(page, CK_BLOCK_CELL, ck_json_str(doc, "status"), NULL);
         ck_page_cell(page, CK_BLOCK_CELL, ck_json_str(doc, "customer"), NULL);
         page->ops->block_begin(page, CK_BLOCK_CELL);

@@ -1,6 +1,7 @@
 /* md.c — Markdown escaping of mail text. */
 #include "reports/md.h"
 #include "reports/summary.h"
+#include "reports/output.h"
 #include <string.h>
 
 /* Characters escaped wherever they stand (CommonMark backslash escapes). */
@@ -39,7 +40,8 @@ static void escape_line(GString *out, const char *p, const char *end)
 /* See md.h. */
 void ck_md_inline(GString *out, const char *text)
 {
-    const char *p = text ? text : "";
+    char *safe = ck_text_printable(text, FALSE);
+    const char *p = safe;
     while (*p) {
         const char *end = strchr(p, '\n');
         if (!end)
@@ -51,6 +53,7 @@ void ck_md_inline(GString *out, const char *text)
         g_string_append_c(out, ' ');
         p = end + 1;
     }
+    g_free(safe);
 }
 
 /* See md.h. */
@@ -65,7 +68,8 @@ void ck_md_cell(GString *out, const char *text)
 /* See md.h. */
 void ck_md_quote(GString *out, const char *text)
 {
-    const char *p = text ? text : "";
+    char *safe = ck_text_printable(text, FALSE);
+    const char *p = safe;
     do {
         const char *end = strchr(p, '\n');
         if (!end)
@@ -77,6 +81,7 @@ void ck_md_quote(GString *out, const char *text)
         p = *end ? end + 1 : end;
     } while (*p);
     g_string_append_c(out, '\n');
+    g_free(safe);
 }
 
 /* Length of the longest run of backticks in TEXT. */
@@ -93,7 +98,8 @@ static guint longest_backtick_run(const char *text)
 /* See md.h. */
 void ck_md_code(GString *out, const char *text)
 {
-    const char *t = text ? text : "";
+    char *safe = ck_text_printable(text, TRUE);
+    const char *t = safe;
     guint fence = longest_backtick_run(t) + 1;
     gboolean pad = t[0] == '`' || (t[0] && t[strlen(t) - 1] == '`');
     for (guint i = 0; i < fence; i++)
@@ -106,6 +112,7 @@ void ck_md_code(GString *out, const char *text)
         g_string_append_c(out, ' ');
     for (guint i = 0; i < fence; i++)
         g_string_append_c(out, '`');
+    g_free(safe);
 }
 
 /* ---- the Markdown page backend (summary.h CkPageOps) ---- */

@@ -4,7 +4,8 @@
  * leading # (heading), "====" or "----" lines (setext headings, rules),
  * | (table cells), backticks, <tags> (raw HTML), * _ [ ] (emphasis, links).
  * These helpers escape them with CommonMark backslash escapes so the text
- * renders as written.  All append to a GString the caller owns.
+ * renders as written, after control characters are made printable
+ * (ck_text_printable(), output.h).  All append to a GString the caller owns.
  */
 #ifndef CASEKB_MD_H
 #define CASEKB_MD_H

@@ -27,8 +27,26 @@ gboolean ck_format_parse(const char *name, CkFormat *format, GError **error);
 typedef void (*CkTextFunc)(FILE *out, JsonNode *node);
 
 /* Write NODE to OUT in FORMAT; TEXT_FN renders the text format (NULL:
- * text falls back to JSON). */
+ * text falls back to JSON).  TEXT_FN is given a copy of NODE whose strings
+ * went through ck_text_printable(…, FALSE): mail text never reaches the
+ * terminal with its control characters. */
 void ck_output_write(FILE *out, CkFormat format, JsonNode *node, CkTextFunc text_fn);
+
+/* TEXT made safe to print on a terminal (NULL: ""): invalid UTF-8 is
+ * replaced; line breaks (CR LF, CR, LF, VT, FF, NEL U+0085, U+2028,
+ * U+2029) become "\n", or with ONE_LINE a space, as does a tab; every
+ * other C0 or C1 control character and DEL (ESC starts terminal
+ * commands) becomes U+FFFD.  Caller frees. */
+char *ck_text_printable(const char *text, gboolean one_line);
+
+/* Print TEXT on OUT as part of one line: ck_text_printable(TEXT, TRUE). */
+void ck_text_put_line(FILE *out, const char *text);
+
+/* A function of a string giving a new one (caller frees). */
+typedef char *(*CkStringMap)(const char *text);
+
+/* Replace every string inside NODE (NULL allowed) by FN of it, in place. */
+void ck_json_map_strings(JsonNode *node, CkStringMap fn);
 
 /* Serialise NODE as pretty JSON followed by a newline. */
 void ck_output_json(FILE *out, JsonNode *node);

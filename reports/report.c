@@ -4,6 +4,7 @@
 #include "reports/summary.h"
 #include "reports/output.h"
 #include "reports/privacy.h"
+#include "reports/timezone.h"
 #include "ingest/message.h"
 #include <math.h>
 #include <string.h>
@@ -467,13 +468,18 @@ static void age_chart(CkPage *page, JsonArray *rows)
 /* The opening note: how many cases, which dates, when generated. */
 static void write_intro(CkPage *page, JsonObject *r)
 {
-    const char *since = ck_json_str(r, "since"), *until = ck_json_str(r, "until");
+    char *since = ck_time_display(ck_json_str(r, "since"), FALSE);
+    char *until = ck_time_display(ck_json_str(r, "until"), FALSE);
+    char *generated = ck_time_display(ck_json_str(r, "generated"), FALSE);
     char *note = g_strdup_printf("%" G_GINT64_FORMAT " cases opened %s%s%s%s; generated %s. "
                                  "A case with several causes counts under each.",
                                  ck_json_int(r, "total"), *since ? "from " : "", since, *until ? " until " : "",
-                                 *since || *until ? until : "at any date", ck_json_str(r, "generated"));
+                                 *since || *until ? until : "at any date", generated);
     ck_page_paragraph(page, CK_BLOCK_NOTE, note);
     g_free(note);
+    g_free(generated);
+    g_free(until);
+    g_free(since);
 }
 
 /* The count charts: cause, vendor, customer, status, month, codes, commands. */
@@ -545,7 +551,9 @@ static void case_table(CkPage *page, JsonArray *rows, gboolean with_age)
             g_string_append_printf(ids, "%s%s", k ? ", " : "", json_array_get_string_element(causes, k));
         page->ops->block_begin(page, CK_BLOCK_ROW);
         ck_page_cell(page, CK_BLOCK_CELL, ck_json_str(row, "case_id"), NULL);
-        ck_page_cell(page, CK_BLOCK_CELL, ck_json_str(row, "opened"), NULL);
+        char *opened = ck_time_display(ck_json_str(row, "opened"), FALSE);
+        ck_page_cell(page, CK_BLOCK_CELL, opened, NULL);
+        g_free(opened);
         if (with_age)
             ck_page_cell(page, CK_BLOCK_NUM_CELL, ck_json_str(ck_json_get_object(row, "age"), "text"), NULL);
         else

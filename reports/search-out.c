@@ -2,8 +2,11 @@
 #include "reports/search-out.h"
 #include "reports/output.h"
 #include "reports/case-text.h"
+#include "reports/timezone.h"
 #include "ingest/message.h"
 #include "store/search.h"
+
+#include <string.h>
 
 /* One result as a JSON object. */
 static JsonNode *result_json(const CkSearchResult *r)
@@ -38,17 +41,39 @@ JsonNode *ck_search_results_json(GPtrArray *results)
     return node;
 }
 
+/* Print SNIPPET on one line with the terminal markers as colours. */
+static void put_snippet(FILE *out, const char *snippet)
+{
+    char *safe = ck_text_printable(snippet, TRUE);
+    gsize n_open = strlen(CK_SEARCH_TTY_OPEN), n_close = strlen(CK_SEARCH_TTY_CLOSE);
+    for (const char *p = safe; *p;) {
+        if (strncmp(p, CK_SEARCH_TTY_OPEN, n_open) == 0) {
+            fputs("\033[1;31m", out);
+            p += n_open;
+        } else if (strncmp(p, CK_SEARCH_TTY_CLOSE, n_close) == 0) {
+            fputs("\033[0m", out);
+            p += n_close;
+        } else {
+            fputc(*p++, out);
+        }
+    }
+    g_free(safe);
+}
+
 /* See search-out.h. */
 void ck_text_search_results(FILE *out, JsonNode *results)
 {
     JsonArray *array = json_node_get_array(results);
     for (guint i = 0; i < json_array_get_length(array); i++) {
         JsonObject *r = json_array_get_object_element(array, i);
-        char date[11] = "";
-        g_strlcpy(date, ck_json_str(r, "date"), sizeof date);
+        char *date = ck_time_display(ck_json_str(r, "date"), TRUE);
         ck_text_print_padded(out, ck_json_str(r, "case_id"), 18);
         fprintf(out, "%-10s  ", date);
+        g_free(date);
         ck_text_print_padded(out, ck_json_str(r, "from"), 24);
-        fprintf(out, "%s\n    %s\n", ck_json_str(r, "subject"), ck_json_str(r, "snippet"));
+        ck_text_put_line(out, ck_json_str(r, "subject"));
+        fputs("\n    ", out);
+        put_snippet(out, ck_json_str(r, "snippet"));
+        fputc('\n', out);
     }
 }

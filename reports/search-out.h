@@ -10,7 +10,14 @@
  * subject, snippet, score, causes}.  Caller unrefs. */
 JsonNode *ck_search_results_json(GPtrArray *results);
 
-/* Text rendering of that array. */
+/* Snippet markers to ask for (CkSearchOptions) when the text goes to a
+ * terminal: Unicode noncharacters, which survive ck_text_printable(); the
+ * text rendering prints them as bold red and reset. */
+#define CK_SEARCH_TTY_OPEN "\xef\xb7\x92"    /* U+FDD2 */
+#define CK_SEARCH_TTY_CLOSE "\xef\xb7\x93"   /* U+FDD3 */
+
+/* Text rendering of that array: two lines per result, mail text made
+ * printable (output.h). */
 void ck_text_search_results(FILE *out, JsonNode *results);
 
 #endif

@@ -56,6 +56,21 @@ static void print_list(FILE *out, JsonObject *o, const char *name, const char *l
     fputc('\n', out);
 }
 
+/* Print how result R was resolved, labelled with where it came from
+ * (store/resolution.h). */
+static void print_resolution(FILE *out, JsonObject *r)
+{
+    static const char *const labels[][2] = {
+        { "conclusion", "resolved" }, { "analysis", "analysis" }, { "support_steps", "support's steps" },
+    };
+    const char *from = ck_json_str(r, "resolution_from"), *label = NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(labels) && !label; i++)
+        label = strcmp(from, labels[i][0]) == 0 ? labels[i][1] : NULL;
+    g_autofree char *flat = g_strdup(ck_json_str(r, "resolution"));
+    g_strdelimit(flat, "\r\n\t", ' ');
+    fprintf(out, "    %s: %s\n", label ? label : "resolved", label && *flat ? flat : "not recorded");
+}
+
 /* See similar-out.h. */
 void ck_text_similar(FILE *out, JsonNode *results)
 {
@@ -66,11 +81,6 @@ void ck_text_similar(FILE *out, JsonNode *results)
                 json_object_get_double_member_with_default(r, "score", 0), ck_json_str(r, "title"));
         print_list(out, r, "shared_causes", "causes");
         print_list(out, r, "shared_entities", "shared");
-        if (ck_json_str(r, "resolution")[0]) {
-            g_autofree char *flat = g_strdup(ck_json_str(r, "resolution"));
-            g_strdelimit(flat, "\r\n\t", ' ');
-            fprintf(out, "    %s: %s\n", strcmp(ck_json_str(r, "resolution_from"), "conclusion") == 0
-                                         ? "resolved" : "last reply", flat);
-        }
+        print_resolution(out, r);
     }
 }

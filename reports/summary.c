@@ -3,6 +3,7 @@
 #include "reports/summary.h"
 #include "reports/output.h"
 #include "reports/privacy.h"
+#include "reports/timezone.h"
 #include <string.h>
 
 /* Longest excerpt of a message used for problem / analysis / conclusion. */
@@ -35,7 +36,14 @@ JsonNode *ck_json_deep_copy(JsonNode *node)
         json_node_take_array(copy, to);
         return copy;
     }
-    return json_node_copy(node);
+    if (!JSON_NODE_HOLDS_VALUE(node))
+        return json_node_copy(node);
+    GValue value = G_VALUE_INIT;   /* a new value: json_node_copy() shares it with NODE */
+    json_node_get_value(node, &value);
+    JsonNode *copy = json_node_init(json_node_alloc(), JSON_NODE_VALUE);
+    json_node_set_value(copy, &value);
+    g_value_unset(&value);
+    return copy;
 }
 
 /* See summary.h. */
@@ -122,15 +130,6 @@ static gboolean is_greeting(const char *line)
     return length <= 20 && (strstr(line, "您好") || strstr(line, "你好"));
 }
 
-/* TEXT cut to MAX_CHARS characters with "…" when longer.  Caller frees. */
-static char *cut_text(const char *text, guint max_chars)
-{
-    if ((guint)g_utf8_strlen(text, -1) <= max_chars)
-        return g_strdup(text);
-    const char *end = g_utf8_offset_to_pointer(text, max_chars);
-    return g_strdup_printf("%.*s…", (int)(end - text), text);
-}
-
 /* Append LINE to GIST with runs of white space as one space. */
 static void append_squeezed(GString *gist, const char *line)
 {
@@ -150,7 +149,9 @@ static void append_squeezed(GString *gist, const char *line)
 /* See summary.h. */
 char *ck_text_gist(const char *body, guint max_chars)
 {
-    char **lines = g_strsplit(body ? body : "", "\n", -1);
+    char *masked = ck_mask_product_keys(body);   /* before lines are joined and cut */
+    char **lines = g_strsplit(masked, "\n", -1);
+    g_free(masked);
     GString *gist = g_string_new(NULL);
     for (guint i = 0; lines[i] && (guint)g_utf8_strlen(gist->str, -1) < max_chars; i++) {
         char *line = g_strstrip(lines[i]);
@@ -159,7 +160,7 @@ char *ck_text_gist(const char *body, guint max_chars)
         append_squeezed(gist, line);
     }
     g_strfreev(lines);
-    char *cut = cut_text(gist->str, max_chars);
+    char *cut = ck_mask_and_cut(gist->str, max_chars);
     g_string_free(gist, TRUE);
     return cut;
 }
@@ -284,7 +285,7 @@ static void add_story_from_message(JsonBuilder *b, const char *name, JsonObject 
         return;
     }
     char *stripped = g_strstrip(g_strdup(ck_json_str(m, "body")));
-    char *text = cut_text(stripped, STORY_MAX_CHARS);
+    char *text = ck_mask_and_cut(stripped, STORY_MAX_CHARS);
     char *source = g_strdup_printf("message %" G_GINT64_FORMAT " (%s, %s)", ck_json_int(m, "index"),
                                    ck_json_str(m, "side"), ck_json_str(m, "from"));
     add_story(b, name, text, source);
@@ -528,8 +529,12 @@ static void write_metadata(CkPage *page, JsonObject *s)
     };
     meta_row(page, rows[0][0], ck_json_str(s, rows[0][1]));
     meta_row(page, "Aliases", joined->str);
-    for (guint i = 1; i < G_N_ELEMENTS(rows); i++)
-        meta_row(page, rows[i][0], ck_json_str(s, rows[i][1]));
+    for (guint i = 1; i < G_N_ELEMENTS(rows); i++) {
+        gboolean is_time = i >= G_N_ELEMENTS(rows) - 2;
+        char *value = is_time ? ck_time_display(ck_json_str(s, rows[i][1]), FALSE) : NULL;
+        meta_row(page, rows[i][0], is_time ? value : ck_json_str(s, rows[i][1]));
+        g_free(value);
+    }
     meta_row(page, "Time to first response", duration_or_na(s, "first_response"));
     meta_row(page, "Time to close", duration_or_na(s, "time_to_close"));
     page->ops->block_end(page, CK_BLOCK_TABLE);
@@ -547,7 +552,10 @@ static void write_timeline(CkPage *page, JsonObject *s)
         char *index = g_strdup_printf("%" G_GINT64_FORMAT, ck_json_int(t, "index"));
         page->ops->block_begin(page, CK_BLOCK_ROW);
         ck_page_cell(page, CK_BLOCK_NUM_CELL, index, NULL);
-        const char *const members[] = { "date", "side", "from", "gist" };
+        char *date = ck_time_display(ck_json_str(t, "date"), FALSE);
+        ck_page_cell(page, CK_BLOCK_CELL, date, NULL);
+        g_free(date);
+        const char *const members[] = { "side", "from", "gist" };
         for (guint k = 0; k < G_N_ELEMENTS(members); k++)
             ck_page_cell(page, CK_BLOCK_CELL, ck_json_str(t, members[k]), NULL);
         page->ops->block_end(page, CK_BLOCK_ROW);

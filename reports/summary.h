@@ -15,7 +15,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-/* A deep copy of NODE (json_node_copy() shares objects and arrays).
+/* A deep copy of NODE (json_node_copy() shares objects, arrays and values).
  * Caller unrefs. */
 JsonNode *ck_json_deep_copy(JsonNode *node);
 
@@ -45,7 +45,8 @@ gboolean ck_case_first_response(JsonObject *doc, gint64 *seconds);
 gboolean ck_case_time_to_close(JsonObject *doc, gint64 *seconds);
 
 /* A one-line gist of a message's new text: greeting lines skipped, lines
- * joined, cut to about MAX_CHARS characters with "…".  Caller frees. */
+ * joined, cut to about MAX_CHARS characters with "…"; product keys are
+ * masked before lines are joined and cut.  Caller frees. */
 char *ck_text_gist(const char *body, guint max_chars);
 
 /* ID as a file name: letters, digits, '.', '-' and '_' kept, anything

@@ -240,10 +240,12 @@ typedef struct {
 } Emitter;
 
 /* Send the token MARKER + the N folded characters C (cut to the maximum
- * length), with the source span of those characters.  Returns an SQLite
- * code; non-OK stops tokenizing. */
+ * length), with the source span of those characters; nothing when N is 0.
+ * Returns an SQLite code; non-OK stops tokenizing. */
 static int emit_marked(Emitter *e, int tflags, const char *marker, const CkFoldedChar *c, int n)
 {
+    if (n <= 0)
+        return SQLITE_OK;
     int kept = MIN(n, CK_FTS_MAX_TOKEN_CHARS);
     g_string_assign(e->buf, marker);
     for (int i = 0; i < kept; i++)
@@ -404,24 +406,33 @@ static void casekb_delete(Fts5Tokenizer *tok)
     g_free(tok);
 }
 
+/* TRUE when the folded query C[0..N) asks for a marked suffix: the suffix
+ * mark as its first byte, then word characters only (at least one).  Any
+ * other \x01 is a separator, like every control character. */
+static gboolean is_suffix_query(const CkFoldedChar *c, int n)
+{
+    return n >= 2 && c[0].ch == (gunichar)CK_FTS_SUFFIX_MARK[0] && c[0].start == 0
+           && word_run_length(c + 1, n - 1) == n - 1;
+}
+
 /* fts5_tokenizer.xTokenize: fold TEXT and emit its tokens to XTOKEN.  A
- * query string starting with CK_FTS_SUFFIX_MARK asks for one marked
- * suffix token instead. */
+ * query that is the suffix mark plus one word asks for one marked suffix
+ * token instead.  Safe on any bytes: invalid UTF-8 folds to U+FFFD and
+ * control bytes separate tokens. */
 static int casekb_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text, int len,
                            TokenCallback xtoken)
 {
     if (len <= 0)
         return SQLITE_OK;
     gboolean query = (flags & FTS5_TOKENIZE_QUERY) != 0;
-    gboolean suffix = query && text[0] == CK_FTS_SUFFIX_MARK[0];
-    GArray *chars = ck_fts_fold_chars(text + suffix, len - suffix);
+    GArray *chars = ck_fts_fold_chars(text, len);
     const CkFoldedChar *c = (const CkFoldedChar *)(void *)chars->data;
     int n = (int)chars->len;
     Emitter e = { xtoken, ctx, query, g_string_sized_new(64) };
-    int rc = SQLITE_OK;
-    if (suffix && n > 0)   /* a marked suffix query: one token */
-        rc = emit_marked(&e, 0, CK_FTS_SUFFIX_MARK, c, MIN(word_run_length(c, n), CK_FTS_SUFFIX_CHARS));
-    else if (!suffix)
+    int rc;
+    if (query && is_suffix_query(c, n))
+        rc = emit_marked(&e, 0, CK_FTS_SUFFIX_MARK, c + 1, MIN(n - 1, CK_FTS_SUFFIX_CHARS));
+    else
         rc = tokenize_folded(&e, c, n);
     g_string_free(e.buf, TRUE);
     g_array_unref(chars);

@@ -50,10 +50,16 @@ typedef enum {
  * suffixes. */
 #define CK_FTS_TOKENIZER_VERSION 2
 
-/* Marked word suffixes (document side); a query string that starts with the
- * mark is tokenized as one marked suffix token, e.g. "\x01ctivat" * in an
- * FTS5 expression finds words containing "ctivat" after their first
- * character. */
+/* Marked word suffixes (document side); a query string that is the mark
+ * followed by one word (word characters only) is tokenized as one marked
+ * suffix token, e.g. "\x01ctivat" * in an FTS5 expression finds words
+ * containing "ctivat" after their first character.  Anywhere else the
+ * mark, like every control character, only separates tokens, and no
+ * document token starts with it unless the tokenizer made it.  Code that
+ * puts a user's text into an FTS5 string must turn its control characters
+ * into spaces (store/search.c does), so a user's \x01 never reads as the
+ * mark.  The tokenizer is safe on any bytes: invalid UTF-8 folds to
+ * U+FFFD. */
 #define CK_FTS_SUFFIX_MARK "\x01"
 #define CK_FTS_SUFFIX_MIN 3
 #define CK_FTS_SUFFIX_CHARS 8

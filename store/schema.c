@@ -63,6 +63,32 @@ static const char *const MIGRATIONS[] = {
     /* 1 -> 2: a covering index for search hits (message -> case, date), so
      * ranking many hits does not read the large message rows. */
     "CREATE INDEX messages_hit ON messages(id, case_id, date);",
+    /* 2 -> 3: the index and its content agree by construction.  The FTS
+     * table's external content is the view messages_fts_content, whose body
+     * column is the new text plus the forwarded text; the triggers copy rows
+     * from the view (BEFORE a change: delete what was indexed; AFTER it:
+     * index the new row), so 'rebuild' and 'integrity-check' read exactly
+     * what the triggers wrote.  Schemas 1 and 2 indexed body || forwarded
+     * against the messages table, whose body is the new text only. */
+    "DROP TRIGGER messages_fts_ai; DROP TRIGGER messages_fts_ad; DROP TRIGGER messages_fts_au;"
+    "DROP TABLE messages_fts;"
+    "CREATE VIEW messages_fts_content(id, subject, body, quoted) AS"
+    "  SELECT id, subject, body || char(10) || forwarded, quoted FROM messages;"
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body, quoted,"
+    "  content='messages_fts_content', content_rowid='id', tokenize='casekb');"
+    "CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN"
+    "  INSERT INTO messages_fts(rowid, subject, body, quoted)"
+    "  SELECT id, subject, body, quoted FROM messages_fts_content WHERE id = new.id; END;"
+    "CREATE TRIGGER messages_fts_bd BEFORE DELETE ON messages BEGIN"
+    "  INSERT INTO messages_fts(messages_fts, rowid, subject, body, quoted)"
+    "  SELECT 'delete', id, subject, body, quoted FROM messages_fts_content WHERE id = old.id; END;"
+    "CREATE TRIGGER messages_fts_bu BEFORE UPDATE OF subject, body, quoted, forwarded ON messages BEGIN"
+    "  INSERT INTO messages_fts(messages_fts, rowid, subject, body, quoted)"
+    "  SELECT 'delete', id, subject, body, quoted FROM messages_fts_content WHERE id = old.id; END;"
+    "CREATE TRIGGER messages_fts_au AFTER UPDATE OF subject, body, quoted, forwarded ON messages BEGIN"
+    "  INSERT INTO messages_fts(rowid, subject, body, quoted)"
+    "  SELECT id, subject, body, quoted FROM messages_fts_content WHERE id = new.id; END;"
+    "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');",
 };
 
 /* Read PRAGMA user_version into *version. */
@@ -81,7 +107,9 @@ static gboolean schema_version(CkStore *store, int *version, GError **error)
 }
 
 /* See store-private.h.  Each step runs in its own transaction with the
- * version bump, so an interrupted upgrade leaves a consistent database. */
+ * version bump, so an interrupted upgrade leaves a consistent database.
+ * A read-only store is only checked: an old schema fails, naming the
+ * command that upgrades it. */
 gboolean ck_store_migrate(CkStore *store, GError **error)
 {
     int version = 0;
@@ -92,6 +120,17 @@ gboolean ck_store_migrate(CkStore *store, GError **error)
         g_set_error(error, CK_STORE_ERROR, CK_STORE_ERROR_VERSION,
                     "%s: database schema version %d is newer than this casekb (%d); upgrade casekb",
                     store->path, version, latest);
+        return FALSE;
+    }
+    if (store->readonly && version == 0) {
+        g_set_error(error, CK_STORE_ERROR, CK_STORE_ERROR_VERSION,
+                    "%s: not a casekb database yet (run 'casekb ingest' first)", store->path);
+        return FALSE;
+    }
+    if (store->readonly && version < latest) {
+        g_set_error(error, CK_STORE_ERROR, CK_STORE_ERROR_VERSION,
+                    "%s: database schema version %d is older than this casekb (%d); run 'casekb analyze'"
+                    " once with write access to upgrade it", store->path, version, latest);
         return FALSE;
     }
     for (; version < latest; version++) {
@@ -108,4 +147,15 @@ gboolean ck_store_migrate(CkStore *store, GError **error)
         }
     }
     return TRUE;
+}
+
+/* See store.h.  The rank argument 1 makes FTS5 compare the index with the
+ * external content too (without it only the index's own structure is
+ * checked). */
+gboolean ck_store_check_fts(CkStore *store, GError **error)
+{
+    sqlite3_stmt *stmt = ck_store_prepare(store,
+        "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)", error);
+    return stmt && ck_store_step_done(store, stmt, "checking the full-text index against the messages",
+                                      error);
 }

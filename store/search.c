@@ -20,6 +20,7 @@
  */
 #include "store/search.h"
 #include "store/fts-tokenizer.h"
+#include "reports/privacy.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -427,18 +428,25 @@ CkSearchQuery *ck_search_query_parse(const char *text, GError **error)
 /* FTS5 expressions                                                     */
 /* ------------------------------------------------------------------ */
 
-/* Append TEXT to EXPR as an FTS5 string ("…" with quotes doubled). */
-static void append_fts_string(GString *expr, const char *text, gssize len)
+/* Append MARK ("" for none) then TEXT to EXPR as one FTS5 string ("…" with
+ * quotes doubled).  ASCII control characters in TEXT become spaces, so
+ * query text never carries the tokenizer's suffix mark (\x01). */
+static void append_fts_marked(GString *expr, const char *mark, const char *text)
 {
-    if (len < 0)
-        len = (gssize)strlen(text);
     g_string_append_c(expr, '"');
-    for (gssize i = 0; i < len; i++) {
-        if (text[i] == '"')
+    g_string_append(expr, mark);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
             g_string_append_c(expr, '"');
-        g_string_append_c(expr, text[i]);
+        g_string_append_c(expr, g_ascii_iscntrl(*p) ? ' ' : *p);
     }
     g_string_append_c(expr, '"');
+}
+
+/* Append TEXT to EXPR as an FTS5 string with no mark. */
+static void append_fts_string(GString *expr, const char *text)
+{
+    append_fts_marked(expr, "", text);
 }
 
 /* The FTS5 column filter for a COL_* mask ("" for all columns). */
@@ -476,7 +484,7 @@ static void append_piece(GString *expr, const CkFoldedChar *c, int n, gboolean p
 {
     char *piece = piece_text(c, n);
     append_conjunct(expr, columns);
-    append_fts_string(expr, piece, -1);
+    append_fts_string(expr, piece);
     if (prefix)
         g_string_append(expr, " *");
     g_free(piece);
@@ -488,14 +496,12 @@ static void append_cut_word(GString *expr, const CkFoldedChar *c, int n, gboolea
 {
     char *word = piece_text(c, n);
     char *head = piece_text(c, MIN(n, CK_FTS_SUFFIX_CHARS));
-    char *suffix = g_strconcat(CK_FTS_SUFFIX_MARK, head, NULL);
     append_conjunct(expr, columns);
     g_string_append_c(expr, '(');
-    append_fts_string(expr, word, -1);
+    append_fts_string(expr, word);
     g_string_append(expr, cut_end ? " * OR " : " OR ");
-    append_fts_string(expr, suffix, -1);
+    append_fts_marked(expr, CK_FTS_SUFFIX_MARK, head);
     g_string_append(expr, " *)");
-    g_free(suffix);
     g_free(head);
     g_free(word);
 }
@@ -540,7 +546,7 @@ static char *atom_fts_expr(const Atom *atom)
     switch (atom->kind) {
     case ATOM_WORD: case ATOM_PREFIX:
         expr = g_string_new(NULL);
-        append_fts_string(expr, atom->text, -1);
+        append_fts_string(expr, atom->text);
         if (atom->kind == ATOM_PREFIX)
             g_string_append(expr, " *");
         return g_string_free(expr, FALSE);
@@ -907,11 +913,20 @@ static char *column_dup(sqlite3_stmt *stmt, int col)
     return g_strdup(text ? (const char *)text : "");
 }
 
+/* Snippets are made in three steps: the matches are marked in the whole
+ * text with these two Unicode noncharacters (for internal use, not found in
+ * mail), product keys are masked (reports/privacy.h: a key split by a
+ * marker or cut by the snippet's edge would not be recognised), then the
+ * text is cut and the markers become the caller's. */
+#define SNIP_OPEN "\xef\xb7\x90"    /* U+FDD0 */
+#define SNIP_CLOSE "\xef\xb7\x91"   /* U+FDD1 */
+#define SNIP_MARK_BYTES 3
+
 /* The statements used for each result row, prepared once per run. */
 typedef struct {
     sqlite3 *db;
     sqlite3_stmt *details;   /* one message's fields and case key */
-    sqlite3_stmt *snippet;   /* FTS5 snippet of one message, or NULL */
+    sqlite3_stmt *highlight; /* one message's columns with FTS5 matches marked, or NULL */
     sqlite3_stmt *causes;    /* cause ids of one case */
     const char *main;        /* main MATCH expression or NULL */
     const char *phrase;      /* first positive phrase, for hand-made snippets */
@@ -922,7 +937,7 @@ typedef struct {
 static void fetcher_clear(RowFetcher *f)
 {
     sqlite3_finalize(f->details);
-    sqlite3_finalize(f->snippet);
+    sqlite3_finalize(f->highlight);
     sqlite3_finalize(f->causes);
 }
 
@@ -938,13 +953,14 @@ static gboolean fetcher_prepare(RowFetcher *f, GError **error)
         return FALSE;
     if (!f->main)
         return TRUE;
-    if (!prepare(f->db, "SELECT snippet(messages_fts, -1, ?1, ?2, '…', ?3) FROM messages_fts"
-                        " WHERE messages_fts MATCH ?4 AND rowid = ?5", &f->snippet, error))
+    /* Columns in the order a snippet prefers them: body, quoted, subject. */
+    if (!prepare(f->db, "SELECT highlight(messages_fts, 1, ?1, ?2), highlight(messages_fts, 2, ?1, ?2),"
+                        " highlight(messages_fts, 0, ?1, ?2) FROM messages_fts"
+                        " WHERE messages_fts MATCH ?3 AND rowid = ?4", &f->highlight, error))
         return FALSE;
-    if (sqlite3_bind_text(f->snippet, 1, f->opts->mark_open, -1, SQLITE_TRANSIENT) != SQLITE_OK
-        || sqlite3_bind_text(f->snippet, 2, f->opts->mark_close, -1, SQLITE_TRANSIENT) != SQLITE_OK
-        || sqlite3_bind_int(f->snippet, 3, f->opts->snippet_tokens) != SQLITE_OK
-        || sqlite3_bind_text(f->snippet, 4, f->main, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+    if (sqlite3_bind_text(f->highlight, 1, SNIP_OPEN, -1, SQLITE_STATIC) != SQLITE_OK
+        || sqlite3_bind_text(f->highlight, 2, SNIP_CLOSE, -1, SQLITE_STATIC) != SQLITE_OK
+        || sqlite3_bind_text(f->highlight, 3, f->main, -1, SQLITE_TRANSIENT) != SQLITE_OK)
         return sql_fail(f->db, error, "binding snippet parameters");
     return TRUE;
 }
@@ -955,20 +971,6 @@ static char *format_from(const char *name, const char *addr)
     if (*name && *addr)
         return g_strdup_printf("%s <%s>", name, addr);
     return g_strdup(*name ? name : addr);
-}
-
-/* Append the bytes FROM..TO of TEXT to OUT with runs of white space
- * collapsed to one space. */
-static void append_collapsed(GString *out, const char *text, int from, int to)
-{
-    for (const char *p = text + from; p < text + to; p = g_utf8_next_char(p)) {
-        if (g_unichar_isspace(g_utf8_get_char(p))) {
-            if (out->len == 0 || out->str[out->len - 1] != ' ')
-                g_string_append_c(out, ' ');
-        } else {
-            g_string_append_len(out, p, g_utf8_next_char(p) - p);
-        }
-    }
 }
 
 /* Find folded NEEDLE in the folded characters C[0..N) of a text; sets
@@ -992,55 +994,128 @@ static gboolean find_folded(const CkFoldedChar *c, int n, const char *needle, in
     return hit != NULL;
 }
 
-/* A snippet of BODY made by hand: about 100 characters around the first
- * occurrence of PHRASE (marked), or the start of BODY.  Caller frees. */
-static char *manual_snippet(const char *body, const char *phrase, const CkSearchOptions *opts)
+/* BODY with the first occurrence of PHRASE (after folding) between the
+ * snippet markers; NULL when BODY does not hold it.  Caller frees. */
+static char *mark_phrase(const char *body, const char *phrase)
 {
     GArray *chars = ck_fts_fold_chars(body, -1);
     const CkFoldedChar *c = (const CkFoldedChar *)(void *)chars->data;
-    int n = (int)chars->len, first = 0, last = -1;
-    char *needle = phrase ? ck_fts_fold(phrase) : NULL;
-    gboolean found = needle && find_folded(c, n, needle, &first, &last);
-    GString *out = g_string_new(NULL);
-    if (n > 0) {
-        int from = found ? MAX(0, first - 30) : 0;
-        int to = MIN(n - 1, (found ? last : 0) + 70);
-        if (from > 0)
-            g_string_append(out, "…");
-        if (found) {
-            append_collapsed(out, body, c[from].start, c[first].start);
-            g_string_append(out, opts->mark_open);
-            append_collapsed(out, body, c[first].start, c[last].end);
-            g_string_append(out, opts->mark_close);
-            append_collapsed(out, body, c[last].end, c[to].end);
-        } else {
-            append_collapsed(out, body, c[from].start, c[to].end);
-        }
-        if (to < n - 1)
-            g_string_append(out, "…");
-    }
+    char *needle = ck_fts_fold(phrase);
+    int first = 0, last = -1;
+    char *marked = NULL;
+    if (find_folded(c, (int)chars->len, needle, &first, &last))
+        marked = g_strdup_printf("%.*s" SNIP_OPEN "%.*s" SNIP_CLOSE "%s", c[first].start, body,
+                                 c[last].end - c[first].start, body + c[first].start, body + c[last].end);
     g_free(needle);
     g_array_unref(chars);
+    return marked;
+}
+
+/* P moved back by up to N characters, not before START. */
+static const char *chars_back(const char *start, const char *p, int n)
+{
+    for (; n > 0 && p > start; n--)
+        p = g_utf8_prev_char(p);
+    return p;
+}
+
+/* P moved on by up to N characters, not past the end of its string. */
+static const char *chars_on(const char *p, int n)
+{
+    for (; n > 0 && *p; n--)
+        p = g_utf8_next_char(p);
+    return p;
+}
+
+/* Append the text [P, END) of a marked text to OUT: runs of white space as
+ * one space, the snippet markers as OPTS' markers (balanced: *LIT says
+ * whether a highlight is open). */
+static void append_snippet_text(GString *out, const char *p, const char *end, const CkSearchOptions *opts,
+                                gboolean *lit)
+{
+    while (p < end) {
+        gboolean open = strncmp(p, SNIP_OPEN, SNIP_MARK_BYTES) == 0;
+        if (open || strncmp(p, SNIP_CLOSE, SNIP_MARK_BYTES) == 0) {
+            if (open != *lit)
+                g_string_append(out, open ? opts->mark_open : opts->mark_close);
+            *lit = open;
+            p += SNIP_MARK_BYTES;
+            continue;
+        }
+        if (g_unichar_isspace(g_utf8_get_char(p))) {
+            if (out->len == 0 || out->str[out->len - 1] != ' ')
+                g_string_append_c(out, ' ');
+        } else {
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
+        }
+        p = g_utf8_next_char(p);
+    }
+}
+
+/* TO moved past the end of a match it would cut, in the marked text that
+ * starts at FROM. */
+static const char *end_of_match(const char *from, const char *to)
+{
+    const char *open = NULL;
+    for (const char *p = from; (p = strstr(p, SNIP_OPEN)) && p < to; p += SNIP_MARK_BYTES)
+        open = p;
+    const char *close = open ? strstr(open, SNIP_CLOSE) : NULL;
+    return close && close >= to ? close + SNIP_MARK_BYTES : to;
+}
+
+/* The snippet of MARKED (matches between the snippet markers, product keys
+ * masked): from 3/10 of OPTS->snippet_chars before the first match to the
+ * rest after its end (the text's start when nothing is marked), never
+ * cutting a match, on one line, "…" where text was left out.  Caller
+ * frees. */
+static char *cut_snippet(const char *marked, const CkSearchOptions *opts)
+{
+    int before = opts->snippet_chars * 3 / 10;
+    const char *open = strstr(marked, SNIP_OPEN);
+    const char *close = open ? strstr(open, SNIP_CLOSE) : NULL;
+    const char *from = open ? chars_back(marked, open, before) : marked;
+    const char *to = end_of_match(from, chars_on(close ? close : from, opts->snippet_chars - before));
+    GString *out = g_string_new(from > marked ? "…" : "");
+    gboolean lit = FALSE;
+    append_snippet_text(out, from, to, opts, &lit);
+    if (lit)
+        g_string_append(out, opts->mark_close);
+    if (*to)
+        g_string_append(out, "…");
     return g_string_free(out, FALSE);
 }
 
-/* The FTS5 snippet of message MID into *out (NULL when FTS5 gave none).
- * FALSE with *error. */
-static gboolean fetch_fts_snippet(RowFetcher *f, gint64 mid, char **out, GError **error)
+/* The first of message MID's columns (body, quoted, subject) in which FTS5
+ * marked a match, into *out (NULL when none).  FALSE with *error. */
+static gboolean fetch_highlight(RowFetcher *f, gint64 mid, char **out, GError **error)
 {
     *out = NULL;
-    sqlite3_reset(f->snippet);
-    if (sqlite3_bind_int64(f->snippet, 5, mid) != SQLITE_OK)
+    sqlite3_reset(f->highlight);
+    if (sqlite3_bind_int64(f->highlight, 4, mid) != SQLITE_OK)
         return sql_fail(f->db, error, "binding a snippet query");
-    int rc = sqlite3_step(f->snippet);
-    const char *text = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(f->snippet, 0) : NULL;
-    if (text && *text) {
-        GString *one_line = g_string_new(NULL);
-        append_collapsed(one_line, text, 0, (int)strlen(text));
-        *out = g_string_free(one_line, FALSE);
-    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        return sql_fail(f->db, error, "making a snippet");
+    int rc = sqlite3_step(f->highlight);
+    for (int col = 0; rc == SQLITE_ROW && col < 3 && !*out; col++) {
+        const char *text = (const char *)sqlite3_column_text(f->highlight, col);
+        if (text && strstr(text, SNIP_OPEN))
+            *out = g_strdup(text);
     }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sql_fail(f->db, error, "making a snippet");
+    return TRUE;
+}
+
+/* R's snippet from message text BODY: the first positive phrase marked when
+ * the body holds it, else FTS5's marks, else the body's start; product keys
+ * masked before it is cut.  FALSE with *error. */
+static gboolean make_snippet(RowFetcher *f, CkSearchResult *r, const char *body, GError **error)
+{
+    char *marked = f->phrase ? mark_phrase(body, f->phrase) : NULL;
+    if (!marked && f->highlight && !fetch_highlight(f, r->message_rowid, &marked, error))
+        return FALSE;
+    char *masked = ck_mask_product_keys_marked(marked ? marked : body, SNIP_OPEN, SNIP_CLOSE);
+    r->snippet = cut_snippet(masked, f->opts);
+    g_free(masked);
+    g_free(marked);
     return TRUE;
 }
 
@@ -1058,9 +1133,8 @@ static gboolean fetch_causes(RowFetcher *f, CkSearchResult *r, GError **error)
     return TRUE;
 }
 
-/* Fill R (message_rowid and score set) from the database.  The snippet
- * marks the first positive phrase when the body holds it, else comes from
- * FTS5, else is the body's start.  FALSE with *error. */
+/* Fill R (message_rowid and score set) from the database (the snippet:
+ * make_snippet()).  FALSE with *error. */
 static gboolean fetch_row(RowFetcher *f, CkSearchResult *r, GError **error)
 {
     sqlite3_reset(f->details);
@@ -1078,16 +1152,7 @@ static gboolean fetch_row(RowFetcher *f, CkSearchResult *r, GError **error)
     g_free(from_addr);
     r->subject = column_dup(f->details, 6);
     const char *body = (const char *)sqlite3_column_text(f->details, 7);
-    char *needle = f->phrase ? ck_fts_fold(f->phrase) : NULL;
-    char *folded_body = needle ? ck_fts_fold(body) : NULL;
-    gboolean phrase_in_body = needle && strstr(folded_body, needle);
-    g_free(needle);
-    g_free(folded_body);
-    if (!phrase_in_body && f->snippet && !fetch_fts_snippet(f, r->message_rowid, &r->snippet, error))
-        return FALSE;
-    if (!r->snippet)
-        r->snippet = manual_snippet(body ? body : "", f->phrase, f->opts);
-    return fetch_causes(f, r, error);
+    return make_snippet(f, r, body ? body : "", error) && fetch_causes(f, r, error);
 }
 
 /* The text of Q's first positive phrase atom, or NULL. */
@@ -1140,9 +1205,9 @@ static CkSearchOptions options_with_defaults(const CkSearchOptions *opts)
         o.mark_open = "[";
     if (!o.mark_close)
         o.mark_close = "]";
-    if (o.snippet_tokens <= 0)
-        o.snippet_tokens = 16;
-    o.snippet_tokens = MIN(o.snippet_tokens, 64);
+    if (o.snippet_chars <= 0)
+        o.snippet_chars = 100;
+    o.snippet_chars = MIN(o.snippet_chars, 1000);
     return o;
 }
 

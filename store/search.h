@@ -55,7 +55,7 @@ typedef struct {
     int offset;              /* rows to skip */
     const char *mark_open;   /* snippet match markers; NULL means "[" */
     const char *mark_close;  /* NULL means "]" */
-    int snippet_tokens;      /* snippet length in tokens; <= 0 means 16 */
+    int snippet_chars;       /* snippet length in characters; <= 0 means 100 */
 } CkSearchOptions;
 
 /* One result row. */
@@ -67,7 +67,8 @@ typedef struct {
     gint64 date;             /* epoch seconds UTC */
     char *from;              /* "Name <addr>" or whichever part exists */
     char *subject;
-    char *snippet;           /* text around the match, matches between the markers */
+    char *snippet;           /* one line around the first match, matches between the
+                              * markers, product keys masked (reports/privacy.h) */
     double score;            /* higher is better; 0 when the query has no text terms */
     GPtrArray *causes;       /* char * cause ids of the case, best first */
 } CkSearchResult;

@@ -1,7 +1,9 @@
 /* similar.c — score stored cases against a probe (see similar.h). */
 #include "store/similar.h"
+#include "reports/privacy.h"
 #include "store/store-private.h"
 #include "store/fts-tokenizer.h"
+#include "store/resolution.h"
 
 #include <math.h>
 #include <string.h>
@@ -246,35 +248,25 @@ static JsonArray *strings(GPtrArray *list)
     return a;
 }
 
-/* Add the stored facts of case ROWID (key, title, status, resolution) to O. */
+/* Add the facts of case ROWID (key, title, status, and how it was
+ * resolved: store/resolution.h) to O, from its case document. */
 static gboolean add_case_facts(CkStore *store, gint64 rowid, JsonObject *o, GError **error)
 {
-    sqlite3_stmt *stmt = ck_store_prepare(store,
-        "SELECT case_key, title, status, coalesce(json_extract(analysis, '$.sections.conclusion'), ''),"
-        " (SELECT body FROM messages WHERE case_id = ?1 AND side = 'support' ORDER BY date DESC, id DESC LIMIT 1)"
-        " FROM cases WHERE id = ?1", error);
-    if (!stmt)
+    JsonNode *node = ck_store_case_document(store, rowid, error);
+    if (!node)
         return FALSE;
-    sqlite3_bind_int64(stmt, 1, rowid);
-    if (sqlite3_step(stmt) != SQLITE_ROW) {
-        sqlite3_reset(stmt);
-        ck_store_set_error(store, error, "reading a similar case");
-        return FALSE;
-    }
+    JsonObject *doc = json_node_get_object(node);
     const char *names[] = { "case_id", "title", "status" };
-    for (int i = 0; i < 3; i++) {
-        g_autofree char *v = ck_store_column_dup(stmt, i);
-        json_object_set_string_member(o, names[i], v);
-    }
-    g_autofree char *conclusion = ck_store_column_dup(stmt, 3);
-    g_autofree char *last = ck_store_column_dup(stmt, 4);
-    sqlite3_reset(stmt);
-    const char *from = g_strstrip(conclusion)[0] ? "conclusion" : g_strstrip(last)[0] ? "last_support_message" : "";
-    const char *text = conclusion[0] ? conclusion : last;
-    const char *cut = g_utf8_strlen(text, -1) > 300 ? g_utf8_offset_to_pointer(text, 300) : NULL;
-    g_autofree char *clipped = cut ? g_strdup_printf("%.*s…", (int)(cut - text), text) : g_strdup(text);
+    for (int i = 0; i < 3; i++)
+        json_object_set_string_member(o, names[i], json_object_get_string_member_with_default(doc, names[i], ""));
+    CkResolution r;
+    ck_case_resolution(doc, &r);
+    const char *text = r.text;
+    g_autofree char *clipped = ck_mask_and_cut(text, 300);   /* masked first: a cut key is not a key */
     json_object_set_string_member(o, "resolution", clipped);
-    json_object_set_string_member(o, "resolution_from", from);
+    json_object_set_string_member(o, "resolution_from", r.from);
+    ck_resolution_clear(&r);
+    json_node_unref(node);
     return TRUE;
 }
 

@@ -27,7 +27,8 @@
  * an array of {"case_id", "title", "status", "score", "parts": {"causes",
  * "entities", "text"}, "shared_causes": [ids], "shared_entities":
  * ["type value"], "resolution", "resolution_from": "conclusion" |
- * "last_support_message" | ""}, best first; cases scoring 0 are left out.
+ * "analysis" | "support_steps" | ""} (store/resolution.h: never a bare
+ * closing formula), best first; cases scoring 0 are left out.
  * NULL with *error when the database fails.  Caller unrefs. */
 JsonNode *ck_store_similar_cases(CkStore *store, JsonObject *probe, gint64 exclude_rowid, int limit,
                                  GError **error);

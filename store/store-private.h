@@ -9,6 +9,9 @@ struct CkStore {
     char *path;
     GHashTable *statements;   /* SQL text -> sqlite3_stmt *, finalized on close */
     int tx_depth;
+    gboolean readonly;        /* opened by ck_store_open_readonly(): never writes */
+    gboolean configured;      /* schema checked: ck_store_close() may switch journal mode */
+    guint commits;            /* outermost transactions committed, for the test kill hook */
 };
 
 /* A prepared statement for SQL, cached on the store and reset with its
@@ -30,7 +33,7 @@ void ck_store_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 /* Column text as a newly allocated string ("" for NULL). */
 char *ck_store_column_dup(sqlite3_stmt *stmt, int col);
 
-/* Create or upgrade the schema (schema.c). */
+/* Create or upgrade the schema (schema.c); a read-only store only checks it. */
 gboolean ck_store_migrate(CkStore *store, GError **error);
 
 #endif

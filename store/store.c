@@ -2,6 +2,9 @@
 #include "store/store-private.h"
 #include "store/fts-tokenizer.h"
 
+#include <glib/gstdio.h>
+#include <signal.h>
+
 G_DEFINE_QUARK(casekb-store-error-quark, ck_store_error)
 
 /* See store-private.h. */
@@ -74,65 +77,150 @@ static void statement_finalize(gpointer stmt)
 }
 
 /* Rebuild the full-text index when it was built by another version of the
- * tokenizer (its tokens would no longer match the queries' tokens). */
+ * tokenizer (its tokens would no longer match the queries' tokens).  A
+ * read-only store cannot: it fails, naming the command that rebuilds. */
 static gboolean store_check_fts_version(CkStore *store, GError **error)
 {
-    char *want = g_strdup_printf("%d", CK_FTS_TOKENIZER_VERSION);
-    char *have = ck_store_get_setting(store, "fts_tokenizer_version");
-    gboolean ok = TRUE;
-    if (g_strcmp0(have, want) != 0)
-        ok = ck_store_exec(store, "BEGIN IMMEDIATE;"
-                                  "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');", error)
-             && ck_store_set_setting(store, "fts_tokenizer_version", want, error)
-             && ck_store_exec(store, "COMMIT", error);
+    g_autofree char *want = g_strdup_printf("%d", CK_FTS_TOKENIZER_VERSION);
+    g_autofree char *have = ck_store_get_setting(store, "fts_tokenizer_version");
+    if (g_strcmp0(have, want) == 0)
+        return TRUE;
+    if (store->readonly) {
+        g_set_error(error, CK_STORE_ERROR, CK_STORE_ERROR_VERSION,
+                    "%s: the full-text index was built by another casekb; run 'casekb analyze' once"
+                    " with write access to rebuild it", store->path);
+        return FALSE;
+    }
+    gboolean ok = ck_store_exec(store, "BEGIN IMMEDIATE;"
+                                       "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');", error)
+                  && ck_store_set_setting(store, "fts_tokenizer_version", want, error)
+                  && ck_store_exec(store, "COMMIT", error);
     if (!ok)
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
-    g_free(want);
-    g_free(have);
     return ok;
 }
 
-/* Connection settings every casekb connection uses. */
+/* Connection settings every casekb connection uses; a writer also puts the
+ * database in WAL mode.  Brings the schema and index up to date (a
+ * read-only store only checks that they are). */
 static gboolean store_configure(CkStore *store, GError **error)
 {
     sqlite3_busy_timeout(store->db, 10000);
-    return ck_store_exec(store, "PRAGMA journal_mode = WAL;"
-                                "PRAGMA synchronous = NORMAL;"
-                                "PRAGMA foreign_keys = ON;"
-                                "PRAGMA temp_store = MEMORY;", error)
+    return (store->readonly || ck_store_exec(store, "PRAGMA journal_mode = WAL;", error))
+           && ck_store_exec(store, "PRAGMA synchronous = NORMAL;"
+                                   "PRAGMA foreign_keys = ON;"
+                                   "PRAGMA temp_store = MEMORY;", error)
            && ck_fts_tokenizer_register(store->db, error)
            && ck_store_migrate(store, error)
            && store_check_fts_version(store, error);
 }
 
-/* See store.h. */
-CkStore *ck_store_open(const char *path, GError **error)
+/* Open STORE's connection to URI (a path, or a file: URI) with FLAGS. */
+static gboolean store_connect(CkStore *store, const char *uri, int flags, GError **error)
+{
+    int rc = sqlite3_open_v2(uri, &store->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        g_set_error(error, CK_STORE_ERROR, CK_STORE_ERROR_SQL, "%s: cannot open database: %s", store->path,
+                    store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc));
+        return FALSE;
+    }
+    sqlite3_extended_result_codes(store->db, 1);
+    return TRUE;
+}
+
+/* Whether no write-ahead log or rollback journal beside STORE's database
+ * holds anything (files absent or empty). */
+static gboolean store_no_pending_log(CkStore *store)
+{
+    static const char *const suffixes[] = {"-wal", "-journal"};
+    for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        g_autofree char *log = g_strconcat(store->path, suffixes[i], NULL);
+        GStatBuf st;
+        if (g_stat(log, &st) == 0 && st.st_size > 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* A file: URI opening PATH as immutable (no locks, no -shm).  Caller frees. */
+static char *immutable_uri(const char *path)
+{
+    g_autofree char *escaped = g_uri_escape_string(path, "/", FALSE);
+    return g_strconcat(path[0] == '/' ? "file://" : "file:", escaped, "?immutable=1", NULL);
+}
+
+/* Make a read-only connection readable.  A WAL database needs its -shm
+ * file, which a reader cannot create in a folder it may not write; when no
+ * log holds anything (the last writer closed cleanly) nothing is lost by
+ * reading the main file as immutable, so reconnect that way.  (Immutable
+ * takes no locks: a writer starting meanwhile, necessarily another user
+ * who can write the folder, may make that reader fail.) */
+static gboolean store_connect_readonly(CkStore *store, GError **error)
+{
+    if (!store_connect(store, store->path, SQLITE_OPEN_READONLY, error))
+        return FALSE;
+    int rc = sqlite3_exec(store->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        return TRUE;
+    if ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN) {
+        ck_store_set_error(store, error, "reading the database");
+        return FALSE;
+    }
+    if (!store_no_pending_log(store)) {
+        g_set_error(error, CK_STORE_ERROR, CK_STORE_ERROR_SQL,
+                    "%s: cannot read the database: its -wal or -journal file holds changes that a user who"
+                    " can write the folder must recover (by running 'casekb analyze')", store->path);
+        return FALSE;
+    }
+    sqlite3_close(store->db);
+    store->db = NULL;
+    g_autofree char *uri = immutable_uri(store->path);
+    return store_connect(store, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error);
+}
+
+/* Open PATH read-write (creating it) or read-only; see store.h. */
+static CkStore *store_open(const char *path, gboolean readonly, GError **error)
 {
     CkStore *store = g_new0(CkStore, 1);
     store->path = g_strdup(path);
+    store->readonly = readonly;
     store->statements = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, statement_finalize);
-    int rc = sqlite3_open_v2(path, &store->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK) {
-        g_set_error(error, CK_STORE_ERROR, CK_STORE_ERROR_SQL, "%s: cannot open database: %s", path,
-                    store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc));
+    gboolean ok = readonly ? store_connect_readonly(store, error)
+                           : store_connect(store, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
+    if (!ok || !store_configure(store, error)) {
         ck_store_close(store);
         return NULL;
     }
-    sqlite3_extended_result_codes(store->db, 1);
-    if (!store_configure(store, error)) {
-        ck_store_close(store);
-        return NULL;
-    }
+    store->configured = TRUE;
     return store;
 }
 
 /* See store.h. */
+CkStore *ck_store_open(const char *path, GError **error)
+{
+    return store_open(path, FALSE, error);
+}
+
+/* See store.h. */
+CkStore *ck_store_open_readonly(const char *path, GError **error)
+{
+    return store_open(path, TRUE, error);
+}
+
+/* See store.h.  A writer leaves the database in rollback-journal mode
+ * when it is the last connection (checkpointing and removing the -wal and
+ * -shm files), so that readers in a folder they cannot write need neither;
+ * with other connections open it stays in WAL mode.  A database refused on
+ * open (e.g. a newer schema) is left alone. */
 void ck_store_close(CkStore *store)
 {
     if (!store)
         return;
     g_hash_table_destroy(store->statements);
+    if (store->configured && !store->readonly) {
+        sqlite3_busy_timeout(store->db, 0);
+        sqlite3_exec(store->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+    }
     sqlite3_close(store->db);
     g_free(store->path);
     g_free(store);
@@ -162,12 +250,27 @@ gboolean ck_store_begin(CkStore *store, GError **error)
     return TRUE;
 }
 
+/* Test hook: with CASEKB_TEST_KILL_AFTER_BATCHES=N in the environment, a
+ * writer kills itself (SIGKILL, as `kill -9` would) right after its Nth
+ * committed transaction (an ingest commits one per batch), so tests can
+ * interrupt it at a known point. */
+static void store_maybe_kill_for_test(CkStore *store)
+{
+    const char *after = g_getenv("CASEKB_TEST_KILL_AFTER_BATCHES");
+    gint64 n = after ? g_ascii_strtoll(after, NULL, 10) : 0;
+    if (n > 0 && ++store->commits >= (guint64)n)
+        raise(SIGKILL);
+}
+
 /* See store.h. */
 gboolean ck_store_commit(CkStore *store, GError **error)
 {
     if (store->tx_depth == 0 || --store->tx_depth > 0)
         return TRUE;
-    return ck_store_exec(store, "COMMIT", error);
+    if (!ck_store_exec(store, "COMMIT", error))
+        return FALSE;
+    store_maybe_kill_for_test(store);
+    return TRUE;
 }
 
 /* See store.h. */

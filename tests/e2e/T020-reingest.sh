@@ -7,7 +7,8 @@ cd "$CASEKB_TOP" || die "cannot enter $CASEKB_TOP"
 
 # counts: one "case_id messages" line per case, sorted.
 counts() {
-    ck cases --json | jq -r '.[] | "\(.case_id) \(.messages)"' | sort
+    ck_json "$TMP/cases.json" cases --json
+    jq -r '.[] | "\(.case_id) \(.messages)"' "$TMP/cases.json" | sort
 }
 
 # ingest_expect_new N PATH...: ingest, then require exactly N new messages.

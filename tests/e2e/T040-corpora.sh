@@ -10,18 +10,23 @@ corpora=$CASEKB_TOP/../shared/corpora
 
 # The threads of a database: one line per case, its sorted Message-IDs.
 threads_of() {
-    for id in $("$CASEKB" --db "$1" cases --json | jq -r '.[].case_id'); do
-        "$CASEKB" --db "$1" show --json "$id" | jq -r '[.messages[].message_id] | sort | join(" ")'
-    done | sort
+    casekb_json "$TMP/threads-cases.json" --db "$1" cases --json
+    for id in $(jq -r '.[].case_id' "$TMP/threads-cases.json"); do
+        casekb_json "$TMP/threads-show.json" --db "$1" show --json "$id"
+        jq -r '[.messages[].message_id] | sort | join(" ")' "$TMP/threads-show.json"
+    done >"$TMP/threads.unsorted"
+    sort "$TMP/threads.unsorted"
 }
 
 # Message-IDs that sit in a different group than notmuch's, with joined_by.
 explain_differences() { # db expected-file ours-file
-    diff "$2" "$3" | sed -n 's/^[<>] //p' | tr ' ' '\n' | sort -u | while read -r mid; do
+    diff "$2" "$3" | sed -n 's/^[<>] //p' | tr ' ' '\n' | sort -u >"$TMP/differing"
+    while read -r mid; do
         [ -n "$mid" ] || continue
-        "$CASEKB" --db "$1" show --json "$mid" |
-            jq -r --arg m "$mid" '.messages[] | select(.message_id == $m) | "\($m) joined_by=\(.joined_by)"'
-    done
+        casekb_json "$TMP/differing.json" --db "$1" show --json "$mid"
+        jq -r --arg m "$mid" '.messages[] | select(.message_id == $m) | "\($m) joined_by=\(.joined_by)"' \
+            "$TMP/differing.json"
+    done <"$TMP/differing"
 }
 
 for dir in "$corpora"/notmuch/*/; do
@@ -63,8 +68,8 @@ for f in $(jq -r 'keys[]' "$corpora/expected/cjk.json"); do
     mid=$(grep -i -m1 '^Message-ID:' "$corpora/$f" | sed 's/^[^:]*: *<*//; s/>.*//' | tr -d '\r')
     [ -n "$mid" ] || fail "$f: no Message-ID to look the message up by"
     want=$(jq -r --arg f "$f" '.[$f].subject' "$corpora/expected/cjk.json")
-    got=$("$CASEKB" --db "$db" show --json "$mid" |
-          jq -r --arg m "$mid" '.messages[] | select(.message_id == $m) | .subject')
+    casekb_json "$TMP/cjk-show.json" --db "$db" show --json "$mid"
+    got=$(jq -r --arg m "$mid" '.messages[] | select(.message_id == $m) | .subject' "$TMP/cjk-show.json")
     [ "$got" = "$want" ] || fail "$f: subject '$got', expected '$want'"
     case $got in *"�"*) fail "$f: U+FFFD in the subject";; esac
 done

@@ -26,7 +26,7 @@ has "$TMP/seed.md" "| Vendor | HP |"
 has "$TMP/seed.md" "| Status | closed |"
 has "$TMP/seed.md" "| Time to close | 8 d 23 h |"
 has "$TMP/seed.md" "| Time to first response | n/a |"
-has "$TMP/seed.md" "| 1 | 2021-03-09T17:45:52Z | support | Shi Guannan | 根据之前的讨论"
+has "$TMP/seed.md" "| 1 | 2021-03-09 17:45 +00:00 | support | Shi Guannan | 根据之前的讨论"
 has "$TMP/seed.md" "_From sections.problem:_"
 has "$TMP/seed.md" "> 中国人寿用户自行批量部署系统后遇到激活问题。"
 has "$TMP/seed.md" "> 用户反馈可以正常关闭案例。"
@@ -98,7 +98,7 @@ expect_rc 0 summary CMIT:0001828
 head -n 1 "$TMP/out" | grep -qF "# $seed" || fail "summary by alias did not resolve to $seed"
 
 # --- every format on every sample case ---
-ck cases --json | jq -r '.[].case_id' >"$TMP/ids" || fail "cases --json failed"
+ck_case_ids "$TMP/ids"
 [ "$(wc -l <"$TMP/ids")" -ge 10 ] || fail "expected the samples' cases, got $(wc -l <"$TMP/ids")"
 while read -r id; do
     expect_rc 0 summary --format md "$id"
@@ -107,7 +107,8 @@ while read -r id; do
     expect_rc 0 summary --format html "$id"
     grep -qF "<h1>$id — " "$TMP/out" || fail "summary html of $id has no title"
     expect_rc 0 summary --format json "$id"
-    n=$(ck show --json "$id" | jq '.messages | length')
+    ck_json "$TMP/show.json" show --json "$id"
+    n=$(jq '.messages | length' "$TMP/show.json")
     jq -e --arg id "$id" --argjson n "$n" '.case_id == $id and (.timeline | length) == $n
         and all(.timeline[]; (.gist | length) > 0 and (.side == "support" or .side == "customer"))' \
         "$TMP/out" >/dev/null || fail "summary json of $id: wrong id or timeline (want $n messages)"

@@ -50,16 +50,18 @@ Content-Type: text/plain; charset=utf-8
 您好，新装的终端执行 slmgr /ato 报错 0xC004F074，无法连接 KMS 服务器，telnet 1688 端口失败。
 "; DROP TABLE cases; -- ' OR 1=1 -- NOT x* ^y
 MAIL
-before=$(ck cases --json | jq length)
+ck_json "$TMP/before.json" cases --json
+before=$(jq length "$TMP/before.json")
 expect_rc 0 similar --json "$TMP/new.eml"
 cp "$TMP/out" "$TMP/new.json"
-[ "$(ck cases --json | jq length)" = "$before" ] || fail "similar stored the new mail"
+ck_json "$TMP/after.json" cases --json
+[ "$(jq length "$TMP/after.json")" = "$before" ] || fail "similar stored the new mail"
 top=$(jq -r '.[0].case_id' "$TMP/new.json")
 [ "$top" = "$kms" ] || [ "$top" = "$en" ] || fail "new mail: first is $top"
 jq -e '.[0].parts.text > 0' "$TMP/new.json" >/dev/null || fail "new mail: no text score"
 
 # --- every sample case ---
-ck cases --json | jq -r '.[].case_id' >"$TMP/ids" || fail "cases --json failed"
+ck_case_ids "$TMP/ids"
 while read -r id; do
     run_rc similar --json "$id"
     [ "$RC" = 0 ] || [ "$RC" = 1 ] || fail "$id: similar exit $RC: $(cat "$TMP/err")"

@@ -15,7 +15,8 @@ for id in $(jq -r '.cases | keys[]' "$CASEKB_TOP/samples/expected.json"); do
     key=$id
     case $id in THR-*) key=$(jq -r --arg id "$id" '.cases[$id].lookup // empty' "$CASEKB_TOP/samples/expected.json");; esac
     [ -n "$key" ] || continue
-    got=$(ck show --json "$key" | jq -r '.causes[0].id // "none"')
+    ck_json "$TMP/show.json" show --json "$key"
+    got=$(jq -r '.causes[0].id // "none"' "$TMP/show.json")
     [ "$got" = "$want" ] || fail "$id: top cause $got, expected $want"
 done
 echo "ok: every sample's top cause is the expected one"
@@ -65,7 +66,8 @@ Content-Type: text/plain; charset=utf-8
 您好，升级 BIOS 后多台终端开机提示输入 BitLocker 恢复密钥，请协助。
 MAIL
 ck --rules "$TMP/rules" ingest "$TMP/new.eml" >/dev/null 2>&1 || fail "ingest with the new rule failed"
-got=$(ck show --json CAS-09999-ZZZZZZ | jq -r '.causes[0].id // "none"')
+ck_json "$TMP/show.json" show --json CAS-09999-ZZZZZZ
+got=$(jq -r '.causes[0].id // "none"' "$TMP/show.json")
 [ "$got" = local.bitlocker-prompt ] || fail "new rule file not picked up: top cause $got"
 ck --rules "$TMP/rules" analyze --json >"$TMP/analyze.out" 2>/dev/null || fail "analyze failed"
 echo "ok: a rule in a new file is used without rebuilding"
@@ -102,3 +104,27 @@ took=$(( $(date +%s) - start ))
 grep -q 'local.slow.*limit' "$TMP/slow.err" || fail "no match-limit warning: $(cat "$TMP/slow.err")"
 [ "$took" -lt 60 ] || fail "a catastrophic pattern took ${took}s"
 echo "ok: catastrophic pattern stopped by the match limit (${took}s)"
+
+# An alias bomb ("billion laughs": 9 lines standing for 10^9 nodes) is
+# refused at once with one problem naming the file, the line and the alias,
+# by `rules check` and by the loader ingest uses.
+mkdir "$TMP/bomb"
+{
+    echo 'l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'
+    for i in 1 2 3 4 5 6 7 8; do
+        p=$((i - 1))
+        echo "l$i: &l$i [*l$p, *l$p, *l$p, *l$p, *l$p, *l$p, *l$p, *l$p, *l$p, *l$p]"
+    done
+} >"$TMP/bomb/bomb.yaml"
+start=$(date +%s)
+RC=0
+"$CASEKB" --rules "$TMP/bomb" rules check >"$TMP/bomb.out" 2>&1 || RC=$?
+[ "$RC" = 2 ] || fail "rules check on an alias bomb: exit $RC, expected 2: $(head -c 600 "$TMP/bomb.out")"
+[ "$(grep -c ':[0-9]*:[0-9]*: ' "$TMP/bomb.out")" = 1 ] || fail "rules check on an alias bomb: expected one problem: $(cat "$TMP/bomb.out")"
+grep -q "^$TMP/bomb/bomb.yaml:5:[0-9]*: alias \*l3: .*more than 100000 nodes" "$TMP/bomb.out" ||
+    fail "alias bomb problem does not name file:line and the alias: $(cat "$TMP/bomb.out")"
+ck --rules "$TMP/bomb" ingest "$TMP/new.eml" >/dev/null 2>"$TMP/bomb.err" || fail "ingest with an alias-bomb rule folder failed"
+grep -q 'bomb.yaml:5:.*alias' "$TMP/bomb.err" || fail "ingest did not warn about the alias bomb: $(cat "$TMP/bomb.err")"
+took=$(( $(date +%s) - start ))
+[ "$took" -lt 10 ] || fail "an alias bomb took ${took}s"
+echo "ok: alias bomb refused with file:line (${took}s)"

@@ -14,23 +14,28 @@ jq -e 'all(.[]; has("case_id") and has("message_id") and has("date") and has("fr
 jq -e 'any(.[]; .snippet | contains("[信任关系]"))' "$TMP/trust.json" >/dev/null || fail "no [marked] snippet"
 
 # The Big5 (Traditional) case writes 啟用/錯誤; a Simplified query finds it and back.
-ck search --json '"启用失败"' | jq -e 'any(.[]; .case_id == "CAS-04518-T2W6Q1")' >/dev/null ||
+ck_json "$TMP/q1.json" search --json '"启用失败"'
+jq -e 'any(.[]; .case_id == "CAS-04518-T2W6Q1")' "$TMP/q1.json" >/dev/null ||
     fail "Simplified 启用失败 did not find the Traditional case"
 simp=$(ck search --messages --count 错误)
 trad=$(ck search --messages --count 錯誤)
 [ "$simp" = "$trad" ] && [ "$simp" -gt 0 ] || fail "错误 ($simp) and 錯誤 ($trad) differ"
 
 # Filters.
-ck search --json code:0xc004f074 | jq -e '[.[].case_id] | sort == ["CAS-04711-L2V8C3", "CAS-07031-E2F5G9"]' >/dev/null ||
+ck_json "$TMP/q2.json" search --json code:0xc004f074
+jq -e '[.[].case_id] | sort == ["CAS-04711-L2V8C3", "CAS-07031-E2F5G9"]' "$TMP/q2.json" >/dev/null ||
     fail "code:0xC004F074 should find exactly the two KMS-unreachable cases"
-ck search --json 'cause:activation.kms-dns' | jq -e '[.[].case_id] == ["CAS-04102-K7M2P8"]' >/dev/null ||
+ck_json "$TMP/q3.json" search --json 'cause:activation.kms-dns'
+jq -e '[.[].case_id] == ["CAS-04102-K7M2P8"]' "$TMP/q3.json" >/dev/null ||
     fail "cause:activation.kms-dns"
-ck search --json 'slmgr vendor:Dell status:closed' | jq -e 'length > 0 and all(.[]; .case_id == "CAS-04518-T2W6Q1" or .case_id == "CAS-07031-E2F5G9")' >/dev/null ||
+ck_json "$TMP/q4.json" search --json 'slmgr vendor:Dell status:closed'
+jq -e 'length > 0 and all(.[]; .case_id == "CAS-04518-T2W6Q1" or .case_id == "CAS-07031-E2F5G9")' "$TMP/q4.json" >/dev/null ||
     fail "vendor:/status: filters"
 n_all=$(ck search --count slmgr)
 n_2023=$(ck search --count 'slmgr date:2023')
 [ "$n_2023" -lt "$n_all" ] && [ "$n_2023" -gt 0 ] || fail "date:2023 did not narrow slmgr ($n_2023 of $n_all)"
-ck search --json 'customer:中国人寿 sysprep' | jq -e '[.[].case_id] == ["CAS-03877-J9N4S5"]' >/dev/null || fail "customer: filter"
+ck_json "$TMP/q5.json" search --json 'customer:中国人寿 sysprep'
+jq -e '[.[].case_id] == ["CAS-03877-J9N4S5"]' "$TMP/q5.json" >/dev/null || fail "customer: filter"
 
 # Malformed queries: one line, a position, exit 2; SQL text never leaks.
 ck search '"unclosed' 2>"$TMP/err"; rc=$?

@@ -4,7 +4,8 @@
 # test over its document; all must hold).
 . "$(dirname "$0")/lib.sh"
 ck ingest "$CASEKB_TOP/samples" >/dev/null 2>&1 || fail "ingest of samples failed"
-thr=$(ck show --json 6a1f3c2e-9b7d-4e58-a0c4-2f81d93b7e10@ylrcb.example.cn | jq -r .case_id) || fail "no THR case"
+ck_json "$TMP/thr.json" show --json 6a1f3c2e-9b7d-4e58-a0c4-2f81d93b7e10@ylrcb.example.cn
+thr=$(jq -r .case_id "$TMP/thr.json") || fail "no THR case"
 
 checks=0
 while IFS='|' read -r id test; do

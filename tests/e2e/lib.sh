@@ -57,6 +57,32 @@ ck() {
     "$CASEKB" --db "$TMP/db" "$@"
 }
 
+# casekb_json OUT ARGS...: run casekb with ARGS (give --db yourself) and
+# stdout in OUT, stderr in OUT.err; fail the test unless it exits 0.  Use it
+# (then jq OUT) instead of `casekb ... | jq`, which hides casekb's exit
+# status.  Not inside $(...): fail would only leave the subshell.
+casekb_json() {
+    _ckj_out=$1
+    shift
+    _ckj_rc=0
+    "$CASEKB" "$@" >"$_ckj_out" 2>"$_ckj_out.err" || _ckj_rc=$?
+    [ "$_ckj_rc" = 0 ] || fail "casekb $*: exit $_ckj_rc; stderr: $(head -c 600 "$_ckj_out.err")"
+}
+
+# ck_json OUT ARGS...: casekb_json on this test's private database.
+ck_json() {
+    _ckj_file=$1
+    shift
+    casekb_json "$_ckj_file" --db "$TMP/db" "$@"
+}
+
+# ck_case_ids OUT: the private database's case IDs, one a line, into OUT
+# (cases --json kept in OUT.json).
+ck_case_ids() {
+    ck_json "$1.json" cases --json
+    jq -r '.[].case_id' "$1.json" >"$1" || fail "cases --json: not a JSON list of cases"
+}
+
 # run_rc ARGS...: run casekb on the private database with stdout in
 # $TMP/out and stderr in $TMP/err; sets RC to its exit status, never fails.
 run_rc() {

@@ -81,6 +81,50 @@ static void subject_convention_gives_fields(void **state)
     assert_null(f.case_id);
 }
 
+/* Parse SUBJECT and check each field (NULL: the parse must fail). */
+static void assert_convention(const char *subject, const char *id, const char *severity, const char *vendor,
+                              const char *title, const char *stage)
+{
+    CkSubjectFields f = { 0 };
+    gboolean ok = ck_subject_parse_convention(subject, &f);
+    if (!id) {
+        assert_false(ok);
+        return;
+    }
+    assert_true(ok);
+    assert_string_equal(f.case_id, id);
+    assert_string_equal(f.severity, severity);
+    assert_string_equal(f.vendor, vendor);
+    assert_string_equal(f.title, title);
+    assert_string_equal(f.stage, stage);
+    ck_subject_fields_clear(&f);
+}
+
+static void english_and_traditional_conventions_give_fields(void **state)
+{
+    const char *id = "CAS-07031-E2F5G9", *title = "Northbridge Bank KMS activation fails";
+    assert_convention("[Case #: CAS-07031-E2F5G9 ] % |Normal|Dell| Northbridge Bank KMS activation fails % "
+                      "Initial response CMIT:0007031", id, "Normal", "Dell", title, "Initial response");
+    assert_convention("RE: [Case#: cas-07031-e2f5g9] |Normal|Dell| Northbridge Bank KMS activation fails",
+                      id, "Normal", "Dell", title, "");
+    assert_convention("[Case: CAS-07031-E2F5G9] % |Important| HP | Northbridge Bank KMS activation fails %",
+                      id, "Important", "HP", title, "");
+    assert_convention("Case ID: CAS-07031-E2F5G9 % |Normal|Lenovo| Northbridge Bank KMS activation fails % "
+                      "Initial response", id, "Normal", "Lenovo", title, "Initial response");
+    assert_convention("回覆: [案例編號: CAS-04518-T2W6Q1 ] % |普通事件|HP| 瑞陽商業銀行電腦啟用失敗 % 初次回應",
+                      "CAS-04518-T2W6Q1", "普通事件", "HP", "瑞陽商業銀行電腦啟用失敗", "初次回應");
+    /* the tag alone: no severity or vendor, and the title loses the tag */
+    assert_convention("Re: [Case #: CAS-07031-E2F5G9] Northbridge Bank KMS activation fails", id, "", "", title, "");
+    assert_convention("[案例号: CAS-03877-J9N4S5 ] 中国人寿用户要实现批量部署", "CAS-03877-J9N4S5", "", "",
+                      "中国人寿用户要实现批量部署", "");
+    /* words that only look like a tag */
+    assert_convention("Case study: activation at scale", NULL, NULL, NULL, NULL, NULL);
+    assert_convention("[Case closed] activation works", NULL, NULL, NULL, NULL, NULL);
+    /* a bare tag elsewhere in the subject, or with nothing after it, is no convention */
+    assert_convention("激活失败 [案例号: CAS-03877-J9N4S5 ]", NULL, NULL, NULL, NULL, NULL);
+    assert_convention("Re: [Case #: CAS-07031-E2F5G9]", NULL, NULL, NULL, NULL, NULL);
+}
+
 static void thread_keys_are_stable(void **state)
 {
     char *a = ck_thread_key("root@example.org"), *b = ck_thread_key("root@example.org");
@@ -153,6 +197,7 @@ int main(void)
         cmocka_unit_test(aliases_are_normalised),
         cmocka_unit_test(reply_prefixes_are_stripped),
         cmocka_unit_test(subject_convention_gives_fields),
+        cmocka_unit_test(english_and_traditional_conventions_give_fields),
         cmocka_unit_test(thread_keys_are_stable),
         cmocka_unit_test(closing_phrases_respect_negation),
         cmocka_unit_test(japanese_and_korean_closings_count),

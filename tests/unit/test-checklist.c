@@ -2,7 +2,11 @@
  * parameters from the mail checked before they enter a script, injection
  * attempts left as inert placeholders, product keys never written, CRLF
  * line ends, the PowerShell BOM, step markers and confirmation of steps
- * that change the machine. */
+ * that change the machine.  Safety: no terminal script runs sysprep (for
+ * every cause of the shipped rules, alone and together, and when a rule
+ * forgets the scope), the administrator check comes first, a step runs
+ * only after the steps it requires succeeded, manual steps, mail text
+ * escaped in Markdown. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,6 +16,8 @@
 
 #include "reports/output.h"
 #include "reports/checklist.h"
+#include "analyzer/analyzer.h"
+#include "analyzer/analyzer-private.h"
 
 /* A case document as `show --json` gives it: a KMS case plus a key step. */
 static const char DOC_TEMPLATE[] =
@@ -62,7 +68,7 @@ static char *render(JsonNode *doc, const char *format, JsonNode **checklist_out)
 {
     JsonNode *checklist = ck_checklist_build(json_node_get_object(doc));
     GString *out = g_string_new(NULL);
-    assert_true(ck_checklist_render(out, checklist, format));
+    assert_true(ck_checklist_render(out, checklist, format, CK_RUN_ALL));
     if (checklist_out)
         *checklist_out = checklist;
     else
@@ -233,7 +239,7 @@ static void test_markers_and_confirmation(void **state)
     /* markers are written by the shared routines with the step number and id */
     assert_non_null(strstr(cmd, ">>\"%CK_LOG%\" echo === casekb step %1 %2 BEGIN ===\r\n"));
     assert_non_null(strstr(cmd, ">>\"%CK_LOG%\" echo === casekb step %1 END exit=%2 ===\r\n"));
-    assert_non_null(strstr(cmd, "call :ck_begin 1 kms.show-config\r\n(cscript //nologo \"%SystemRoot%\\System32\\slmgr.vbs\" /dlv) >>\"%CK_LOG%\" 2>&1\r\ncall :ck_end 1 %ERRORLEVEL%"));
+    assert_non_null(strstr(cmd, "call :ck_begin 1 kms.show-config\r\n(cscript //nologo \"%SystemRoot%\\System32\\slmgr.vbs\" /dlv) >>\"%CK_LOG%\" 2>&1\r\ncall :ck_end 1 %ERRORLEVEL% kms.show-config"));
     assert_non_null(strstr(ps1, "Write-CkLog \"=== casekb step $N $Id BEGIN ===\""));
     assert_non_null(strstr(ps1, "Write-CkLog \"=== casekb step $N END exit=$code ===\""));
     /* read-only steps run directly; changing steps only after YES */
@@ -244,8 +250,8 @@ static void test_markers_and_confirmation(void **state)
     assert_true(confirm < set_host);
     assert_null(strstr(cmd, "call :ck_confirm 1 "));
     assert_non_null(strstr(cmd, "if \"%CK_ANSWER%\"==\"YES\" exit /b 0"));
-    assert_non_null(strstr(ps1, "Invoke-CkStep -N 3 -Id 'kms.set-host' -Needs @('KMS_HOST', 'KMS_PORT') -Change -Body {"));
-    assert_non_null(strstr(ps1, "Invoke-CkStep -N 1 -Id 'kms.show-config' -Needs @() -Body {"));
+    assert_non_null(strstr(ps1, "Invoke-CkStep -N 3 -Id 'kms.set-host' -Requires @() -Needs @('KMS_HOST', 'KMS_PORT') -Change -Body {"));
+    assert_non_null(strstr(ps1, "Invoke-CkStep -N 1 -Id 'kms.show-config' -Requires @() -Needs @() -Body {"));
     assert_non_null(strstr(ps1, "if ($answer -cne 'YES')"));
     /* && chains: one line in cmd, statements that stop on failure in PowerShell 5.1 */
     assert_non_null(strstr(cmd, "(net stop wuauserv && reg delete \"HKLM\\SOFTWARE\\X\" /v SusClientId /f)"));
@@ -276,9 +282,274 @@ static void test_unknown_format_refused(void **state)
     JsonNode *doc = make_doc("\"t\"", "", "");
     JsonNode *checklist = ck_checklist_build(json_node_get_object(doc));
     GString *out = g_string_new(NULL);
-    assert_false(ck_checklist_render(out, checklist, "html"));
+    assert_false(ck_checklist_render(out, checklist, "html", CK_RUN_ALL));
     assert_int_equal(out->len, 0);
     g_string_free(out, TRUE);
+    json_node_unref(checklist);
+    json_node_unref(doc);
+}
+
+/* A document whose "checklist" member is STEPS_JSON (a JSON array).  Caller unrefs. */
+static JsonNode *doc_with_steps(const char *title_json, const char *steps_json)
+{
+    g_autofree char *text = g_strdup_printf("{\"case_id\": \"CAS-00001-TEST01\", \"title\": %s, \"messages\":"
+                                            " [{\"side\": \"customer\", \"body\": \"激活失败。\"}],"
+                                            " \"entities\": {\"hosts\": [\"<img src=x onerror=alert(1)>:1688\"]},"
+                                            " \"checklist\": %s}", title_json, steps_json);
+    JsonNode *node = json_from_string(text, NULL);
+    if (!node)
+        fail_msg("fixture JSON: %s", text);
+    return node;
+}
+
+/* CHECKLIST rendered as FORMAT for SCOPE.  Caller frees. */
+static char *render_scope(JsonNode *checklist, const char *format, CkRunScope scope)
+{
+    GString *out = g_string_new(NULL);
+    assert_true(ck_checklist_render(out, checklist, format, scope));
+    return g_string_free(out, FALSE);
+}
+
+/* Fail when a line of terminal SCRIPT that is not a comment mentions
+ * sysprep (any case), or when sysprep.exe appears anywhere. */
+static void assert_no_sysprep(const char *script, const char *what)
+{
+    g_autofree char *lower = g_ascii_strdown(script, -1);
+    g_auto(GStrv) lines = g_strsplit(lower, "\r\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        const char *line = g_str_has_prefix(lines[i], "\xEF\xBB\xBF") ? lines[i] + 3 : lines[i];
+        if (strstr(line, "sysprep") && !g_str_has_prefix(line, "rem ") && line[0] != '#')
+            fail_msg("%s: a terminal script runs sysprep: %s", what, line);
+    }
+    assert_null(strstr(lower, "sysprep.exe"));
+}
+
+/* Check the steps of CHECKLIST: every step comes after the steps it requires. */
+static void assert_prerequisites_first(JsonNode *checklist, const char *what)
+{
+    JsonArray *steps = ck_json_get_array(json_node_get_object(checklist), "steps");
+    for (guint i = 0; i < json_array_get_length(steps); i++) {
+        JsonObject *s = json_array_get_object_element(steps, i);
+        JsonArray *after = ck_json_get_array(s, "after");
+        assert_int_equal(json_object_get_int_member(s, "n"), i + 1);
+        for (guint k = 0; k < json_array_get_length(after); k++)
+            if (json_array_get_int_element(after, k) >= json_object_get_int_member(s, "n"))
+                fail_msg("%s: step %s comes before a step it requires", what, ck_json_str(s, "id"));
+    }
+}
+
+/* Build the checklist of the causes of RULES flagged in REPORTED (one per
+ * cause, in order) and check its terminal scripts and its order. */
+static void check_causes(CkRuleSet *rules, const gboolean *reported, const char *what)
+{
+    g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func((GDestroyNotify)ck_cause_result_free);
+    for (guint i = 0; i < rules->causes->len; i++) {
+        CkCauseResult *r = g_new0(CkCauseResult, 1);
+        r->cause = g_ptr_array_index(rules->causes, i);
+        r->reported = reported[i];
+        r->hits = g_ptr_array_new();
+        g_ptr_array_add(results, r);
+    }
+    JsonObject *doc = json_object_new();
+    json_object_set_string_member(doc, "case_id", "CAS-00002-CAUSES");
+    json_object_set_string_member(doc, "title", what);
+    json_object_set_member(doc, "checklist", ck_checklist_to_json(results));
+    JsonNode *checklist = ck_checklist_build(doc);
+    for (int k = 0; k < 2; k++) {
+        g_autofree char *script = render_scope(checklist, k ? "ps1" : "cmd", CK_RUN_TERMINAL);
+        g_autofree char *by_default = render_scope(checklist, k ? "ps1" : "cmd", CK_RUN_ALL);
+        assert_no_sysprep(script, what);
+        assert_string_equal(script, by_default);
+    }
+    assert_prerequisites_first(checklist, what);
+    json_node_unref(checklist);
+    json_object_unref(doc);
+}
+
+static void test_every_cause_terminal_scripts_without_sysprep(void **state)
+{
+    static const char *const shipped[] = { "rules", NULL };
+    GError *error = NULL;
+    CkRuleSet *rules = ck_ruleset_load(shipped, &error);
+    if (!rules)
+        fail_msg("loading rules/: %s", error->message);
+    assert_true(rules->causes->len >= 12);
+    g_autofree gboolean *reported = g_new0(gboolean, rules->causes->len);
+    for (guint i = 0; i < rules->causes->len; i++) {
+        memset(reported, 0, rules->causes->len * sizeof *reported);
+        reported[i] = TRUE;
+        check_causes(rules, reported, ((CkCause *)g_ptr_array_index(rules->causes, i))->id);
+    }
+    for (guint i = 0; i < rules->causes->len; i++)
+        reported[i] = TRUE;
+    check_causes(rules, reported, "every cause");
+    ck_ruleset_free(rules);
+}
+
+/* Steps: a sysprep step whose rule forgot the scope, one whose rule says
+ * terminal, /ato BEFORE the /ipk it requires (as a better-scoring cause
+ * would order them), a manual step, a read-only step. */
+static const char SAFETY_STEPS[] =
+    "[{\"id\": \"x.generalize\", \"title\": \"封装\", \"title_en\": \"Generalize\", \"why\": \"w\", \"kind\": \"change\","
+    "  \"command\": \"sysprep /generalize /oobe /shutdown\"},"
+    " {\"id\": \"x.generalize-path\", \"title\": \"封装2\", \"title_en\": \"Generalize 2\", \"why\": \"w\", \"kind\": \"change\","
+    "  \"scope\": \"terminal\", \"command\": \"C:\\\\Windows\\\\System32\\\\Sysprep\\\\Sysprep.exe /oobe\"},"
+    " {\"id\": \"activation.activate-online\", \"title\": \"联网激活\", \"title_en\": \"Activate\", \"why\": \"w\","
+    "  \"kind\": \"change\", \"command\": \"slmgr /ato\", \"requires\": [\"activation.install-key\", \"x.generalize\"]},"
+    " {\"id\": \"x.read-label\", \"title\": \"读取标签上的序列号\", \"title_en\": \"Read the label\", \"why\": \"标签。\","
+    "  \"kind\": \"manual\", \"command\": \"\", \"do_not\": [\"<b>不要</b> # 一机一码\"]},"
+    " {\"id\": \"activation.install-key\", \"title\": \"安装密钥\", \"title_en\": \"Install the key\", \"why\": \"w\","
+    "  \"kind\": \"change\", \"command\": \"slmgr /ipk {{product_key}}\","
+    "  \"params\": [{\"name\": \"product_key\", \"validate\": \"^[A-Z0-9]{5}(-[A-Z0-9]{5}){4}$\"}]},"
+    " {\"id\": \"kms.test-port\", \"title\": \"测试端口\", \"title_en\": \"Test the port\", \"why\": \"w\","
+    "  \"kind\": \"diagnostic\", \"command\": \"Test-NetConnection {{kms_host}} -Port 1688\","
+    "  \"params\": [{\"name\": \"kms_host\", \"validate\": \"^.+$\"}]}]";
+
+static void test_sysprep_never_in_a_terminal_script(void **state)
+{
+    JsonNode *doc = doc_with_steps("\"t\"", SAFETY_STEPS);
+    JsonNode *checklist = ck_checklist_build(json_node_get_object(doc));
+    JsonObject *o = json_node_get_object(checklist);
+    /* both sysprep steps are master-image steps, numbered after the terminal ones */
+    JsonArray *steps = ck_json_get_array(o, "steps");
+    assert_int_equal(json_array_get_length(steps), 6);
+    assert_string_equal(ck_json_str(json_array_get_object_element(steps, 4), "scope"), "master-image");
+    assert_string_equal(ck_json_str(json_array_get_object_element(steps, 5), "scope"), "master-image");
+    assert_int_equal(ck_checklist_count(checklist, CK_RUN_TERMINAL), 4);
+    assert_int_equal(ck_checklist_count(checklist, CK_RUN_MASTER_IMAGE), 2);
+    g_autofree char *warnings = json_to_string(json_object_get_member(o, "warnings"), FALSE);
+    assert_non_null(strstr(warnings, "step x.generalize runs sysprep but its rule does not say scope: master-image"));
+    assert_non_null(strstr(warnings, "step x.generalize-path runs sysprep"));
+    assert_non_null(strstr(warnings, "step activation.activate-online requires x.generalize, which is not a step of"
+                                     " the same scope"));
+    for (int k = 0; k < 2; k++) {
+        g_autofree char *terminal = render_scope(checklist, k ? "ps1" : "cmd", CK_RUN_TERMINAL);
+        g_autofree char *master = render_scope(checklist, k ? "ps1" : "cmd", CK_RUN_MASTER_IMAGE);
+        assert_no_sysprep(terminal, k ? "ps1" : "cmd");
+        assert_non_null(strstr(master, "sysprep.exe\" /generalize /oobe /shutdown"));
+        assert_non_null(strstr(master, "FOR THE MASTER (REFERENCE) IMAGE ONLY"));
+        assert_non_null(strstr(master, "NEVER on a production terminal"));
+        assert_null(strstr(master, "slmgr"));
+        assert_non_null(strstr(terminal, "--scope master-image"));
+    }
+    g_autofree char *md = render_scope(checklist, "md", CK_RUN_ALL);
+    const char *terminal_heading = strstr(md, "\n## 在每台受影响的终端上执行\n");
+    const char *master_heading = strstr(md, "\n## 仅在母盘（参考镜像）上执行，不要在生产终端上执行\n");
+    assert_non_null(terminal_heading);
+    assert_non_null(master_heading);
+    assert_true(terminal_heading < master_heading);
+    assert_true(strstr(md, "x.generalize") > master_heading);
+    g_autofree char *md_terminal = render_scope(checklist, "md", CK_RUN_TERMINAL);
+    assert_null(strstr(md_terminal, "x.generalize`"));
+    assert_null(strstr(md_terminal, "sysprep /generalize"));
+    assert_null(strstr(md_terminal, "## 仅在母盘"));
+    json_node_unref(checklist);
+    json_node_unref(doc);
+}
+
+static void test_prerequisites(void **state)
+{
+    JsonNode *doc = doc_with_steps("\"t\"", SAFETY_STEPS);
+    JsonNode *checklist = ck_checklist_build(json_node_get_object(doc));
+    /* /ipk moves before the /ato that requires it; the manual step keeps its place */
+    JsonArray *steps = ck_json_get_array(json_node_get_object(checklist), "steps");
+    const char *order[] = { "x.read-label", "activation.install-key", "activation.activate-online", "kms.test-port" };
+    for (guint i = 0; i < G_N_ELEMENTS(order); i++)
+        assert_string_equal(ck_json_str(json_array_get_object_element(steps, i), "id"), order[i]);
+    JsonObject *ato = json_array_get_object_element(steps, 2);
+    g_autofree char *requires = json_to_string(json_object_get_member(ato, "requires"), FALSE);
+    g_autofree char *after = json_to_string(json_object_get_member(ato, "after"), FALSE);
+    assert_string_equal(requires, "[\"activation.install-key\"]");
+    assert_string_equal(after, "[2]");
+    g_autofree char *cmd = render_scope(checklist, "cmd", CK_RUN_TERMINAL);
+    g_autofree char *ps1 = render_scope(checklist, "ps1", CK_RUN_TERMINAL);
+    g_autofree char *md = render_scope(checklist, "md", CK_RUN_ALL);
+    /* cmd: the prerequisite check comes before the YES prompt and the run */
+    const char *need = strstr(cmd, "call :ck_need 3 activation.activate-online activation.install-key || goto ck_next_3\r\n");
+    const char *confirm = strstr(cmd, "call :ck_confirm 3 activation.activate-online");
+    const char *begin = strstr(cmd, "call :ck_begin 3 activation.activate-online");
+    assert_non_null(need);
+    assert_true(need < confirm && confirm < begin);
+    assert_non_null(strstr(cmd, ":ck_need\r\nif defined CK_OK_%3 exit /b 0\r\ncall :ck_skip %1 %2 \"prerequisite %3\"\r\n"
+                                "exit /b 1\r\n"));
+    assert_non_null(strstr(cmd, ":ck_end\r\n>>\"%CK_LOG%\" echo === casekb step %1 END exit=%2 ===\r\n"
+                                "if \"%2\"==\"0\" set \"CK_OK_%3=1\"\r\n"));
+    /* the key step is commented out, so it never succeeds: /ato is skipped */
+    assert_non_null(strstr(cmd, "echo === casekb step 2 activation.install-key SKIPPED needs-product_key ==="));
+    assert_non_null(strstr(ps1, "Invoke-CkStep -N 3 -Id 'activation.activate-online' -Requires @('activation.install-key')"
+                                " -Needs @() -Change -Body {"));
+    assert_non_null(strstr(ps1, "Write-CkLog \"=== casekb step $N $Id SKIPPED prerequisite $req ===\""));
+    assert_non_null(strstr(ps1, "if ($code -eq 0) { $script:CkOk[$Id] = $true }"));
+    assert_non_null(strstr(md, "  - 前提: 第 2 步（`activation.install-key`）成功后再执行\n"));
+    json_node_unref(checklist);
+    json_node_unref(doc);
+}
+
+static void test_admin_check_first(void **state)
+{
+    JsonNode *doc = doc_with_steps("\"t\"", SAFETY_STEPS);
+    JsonNode *checklist = ck_checklist_build(json_node_get_object(doc));
+    for (CkRunScope scope = CK_RUN_TERMINAL; scope <= CK_RUN_MASTER_IMAGE; scope++) {
+        g_autofree char *cmd = render_scope(checklist, "cmd", scope);
+        g_autofree char *ps1 = render_scope(checklist, "ps1", scope);
+        const char *check = strstr(cmd, "\r\nnet session >nul 2>&1 || fltmc >nul 2>&1 || goto ck_not_admin\r\n");
+        assert_non_null(check);
+        assert_true(check < strstr(cmd, "call :ck_"));
+        assert_true(check < strstr(cmd, ">>\"%CK_LOG%\""));
+        assert_non_null(strstr(cmd, ":ck_not_admin\r\necho casekb: this script must run as administrator."));
+        assert_non_null(strstr(cmd, "nothing was run.\r\nendlocal\r\nexit /b 5\r\n"));
+        const char *ps_check = strstr(ps1, "if (-not $ckPrincipal.IsInRole([Security.Principal.WindowsBuiltInRole]::"
+                                           "Administrator)) {\r\n");
+        assert_non_null(ps_check);
+        assert_true(ps_check < strstr(ps1, "\r\nInvoke-CkStep ") && ps_check < strstr(ps1, "\r\nWrite-CkLog '"));
+        assert_true(strstr(ps1, "param([string]$LogPath") < ps_check);   /* param() must stay first */
+        assert_non_null(strstr(ps_check, "    exit 5\r\n}\r\n"));
+    }
+    json_node_unref(checklist);
+    json_node_unref(doc);
+}
+
+static void test_manual_step(void **state)
+{
+    JsonNode *doc = doc_with_steps("\"t\"", SAFETY_STEPS);
+    JsonNode *checklist = ck_checklist_build(json_node_get_object(doc));
+    JsonObject *manual = json_array_get_object_element(ck_json_get_array(json_node_get_object(checklist), "steps"), 0);
+    assert_false(json_object_get_boolean_member(manual, "runnable"));
+    g_autofree char *cmd = render_scope(checklist, "cmd", CK_RUN_TERMINAL);
+    g_autofree char *ps1 = render_scope(checklist, "ps1", CK_RUN_TERMINAL);
+    g_autofree char *md = render_scope(checklist, "md", CK_RUN_ALL);
+    assert_non_null(strstr(cmd, ">>\"%CK_LOG%\" echo === casekb step 1 x.read-label SKIPPED manual ===\r\n"));
+    assert_null(strstr(cmd, "call :ck_begin 1 "));
+    assert_non_null(strstr(ps1, "Write-CkLog '=== casekb step 1 x.read-label SKIPPED manual ==='\r\n"));
+    assert_null(strstr(ps1, "-Id 'x.read-label'"));
+    const char *item = strstr(md, "- [ ] **1. 读取标签上的序列号** (`x.read-label`, 人工步骤，无命令)\n  - 原因: 标签。\n");
+    assert_non_null(item);
+    assert_true(strstr(item, "  - 命令") > strstr(item, "- [ ] **2."));
+    json_node_unref(checklist);
+    json_node_unref(doc);
+}
+
+/* Fail when NEEDLE occurs in TEXT without a backslash before it. */
+static void assert_escaped(const char *text, const char *needle)
+{
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+        if (p == text || p[-1] != '\\')
+            fail_msg("unescaped '%s' in: %.80s", needle, p);
+}
+
+static void test_markdown_escapes_mail_text(void **state)
+{
+    JsonNode *doc = doc_with_steps("\"<img src=x onerror=alert(1)> # *激活* | `x` [a](javascript:b)\"", SAFETY_STEPS);
+    JsonNode *checklist = ck_checklist_build(json_node_get_object(doc));
+    g_autofree char *md = render_scope(checklist, "md", CK_RUN_ALL);
+    assert_true(g_str_has_prefix(md, "# 处理清单: CAS-00001-TEST01 \\<img src=x onerror=alert(1)\\> # \\*激活\\* \\| "
+                                     "\\`x\\` \\[a\\](javascript:b)\n"));
+    assert_escaped(md, "<img");
+    assert_escaped(md, "<b>");
+    assert_escaped(md, "</b>");
+    assert_non_null(strstr(md, "  - ⚠ 不要: \\<b\\>不要\\</b\\> # 一机一码\n"));
+    /* the rejected host from the mail is quoted in a warning: escaped too */
+    assert_non_null(strstr(md, "\\<img src=x onerror=alert(1)\\>\" from the mail does not pass"));
     json_node_unref(checklist);
     json_node_unref(doc);
 }
@@ -294,6 +565,12 @@ int main(void)
         cmocka_unit_test(test_markers_and_confirmation),
         cmocka_unit_test(test_markdown_task_list),
         cmocka_unit_test(test_unknown_format_refused),
+        cmocka_unit_test(test_every_cause_terminal_scripts_without_sysprep),
+        cmocka_unit_test(test_sysprep_never_in_a_terminal_script),
+        cmocka_unit_test(test_prerequisites),
+        cmocka_unit_test(test_admin_check_first),
+        cmocka_unit_test(test_manual_step),
+        cmocka_unit_test(test_markdown_escapes_mail_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -257,6 +257,72 @@ static void test_html_meta_charset_ignored(void **state)
     g_free(text);
 }
 
+/* Byte sequences glibc's UTF-8 decoder lets through but that are not
+ * UTF-8: code points above U+10FFFF, F5..FD leads, surrogates, overlong
+ * forms.  Each run becomes one U+FFFD; its bytes are counted. */
+static const char *const NOT_UTF8[] = {
+    "\xF7\xBB\xB8\x8E",           /* =?UTF-8?B?97u4jg==?= of issue 9 */
+    "\xF4\x90\x80\x80",           /* U+110000 */
+    "\xF8\x88\x80\x80\x80",       /* 5-byte form */
+    "\xFD\xBF\xBF\xBF\xBF\xBF",   /* 6-byte form */
+    "\xED\xA0\x80",               /* surrogate U+D800 */
+    "\xC0\xAF",                   /* overlong '/' */
+};
+
+/* Labelled UTF-8 text holding those sequences decodes to strict UTF-8. */
+static void test_utf8_beyond_unicode_replaced(void **state)
+{
+    (void) state;
+    for (gsize i = 0; i < G_N_ELEMENTS(NOT_UTF8); i++) {
+        char *input = g_strconcat("a", NOT_UTF8[i], "b " ZHONGWEN_UTF8, NULL);
+        guint replaced = 0;
+        char *text = ck_decode_bytes(input, -1, "utf-8", NULL, &replaced);
+        assert_true(g_utf8_validate(text, -1, NULL));
+        assert_string_equal(text, "a\xEF\xBF\xBD" "b " ZHONGWEN_UTF8);
+        assert_int_equal(replaced, strlen(NOT_UTF8[i]));
+        g_free(text);
+        g_free(input);
+    }
+}
+
+/* The same in an RFC 2047 word of a header, counted for the warning. */
+static void test_header_utf8_beyond_unicode(void **state)
+{
+    (void) state;
+    guint replaced = 0;
+    char *text = ck_decode_header("=?UTF-8?B?97u4jg==?= ok", NULL, &replaced);
+    assert_string_equal(text, "\xEF\xBF\xBD ok");
+    assert_int_equal(replaced, 4);
+    g_free(text);
+    text = ck_decode_header("=?utf-8?Q?x=F4=90=80=80y?=", NULL, &replaced);
+    assert_string_equal(text, "x\xEF\xBF\xBDy");
+    assert_int_equal(replaced, 4);
+    g_free(text);
+}
+
+/* ck_utf8_sanitize: valid text is copied as it is, each bad run becomes
+ * one U+FFFD, a cut-off sequence at the end too, NUL inside LEN counts. */
+static void test_utf8_sanitize(void **state)
+{
+    (void) state;
+    guint replaced = 99;
+    char *text = ck_utf8_sanitize(ZHONGWEN_UTF8 "ok", -1, &replaced);
+    assert_string_equal(text, ZHONGWEN_UTF8 "ok");
+    assert_int_equal(replaced, 0);
+    g_free(text);
+    text = ck_utf8_sanitize("x\xF4\x90\x80\x80" "y\xED\xA0\x80\xC0\xAF" "z\xE4\xB8", -1, &replaced);
+    assert_string_equal(text, "x\xEF\xBF\xBDy\xEF\xBF\xBDz\xEF\xBF\xBD");
+    assert_int_equal(replaced, 11);
+    g_free(text);
+    text = ck_utf8_sanitize("a\0b", 3, &replaced);
+    assert_string_equal(text, "a\xEF\xBF\xBD" "b");
+    assert_int_equal(replaced, 1);
+    g_free(text);
+    text = ck_utf8_sanitize("", 0, NULL);
+    assert_string_equal(text, "");
+    g_free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +339,9 @@ int main(void)
         cmocka_unit_test(test_html_basic),
         cmocka_unit_test(test_html_outlook_and_gmail),
         cmocka_unit_test(test_html_meta_charset_ignored),
+        cmocka_unit_test(test_utf8_beyond_unicode_replaced),
+        cmocka_unit_test(test_header_utf8_beyond_unicode),
+        cmocka_unit_test(test_utf8_sanitize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,24 +50,57 @@ static fts5_api *test_fts5_api(sqlite3 *db)
     return api;
 }
 
-/* Tokenize TEXT with the registered tokenizer under FLAGS; caller unrefs. */
-static GPtrArray *tokenize(const char *text, int flags)
+/* An in-memory connection with the tokenizer and SQL functions registered;
+ * caller closes with sqlite3_close(). */
+static sqlite3 *open_db(void)
 {
     sqlite3 *db = NULL;
     GError *error = NULL;
     assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-    assert_true(ck_fts_tokenizer_register(db, &error));
-    fts5_api *api = test_fts5_api(db);
-    void *ctx = NULL;
+    if (!ck_fts_tokenizer_register(db, &error))
+        fail_msg("%s", error->message);
+    return db;
+}
+
+/* A connection and one instance of the "casekb" tokenizer on it. */
+typedef struct {
+    sqlite3 *db;
     fts5_tokenizer methods;
-    assert_int_equal(api->xFindTokenizer(api, "casekb", &ctx, &methods), SQLITE_OK);
-    Fts5Tokenizer *tok = NULL;
-    assert_int_equal(methods.xCreate(ctx, NULL, 0, &tok), SQLITE_OK);
+    Fts5Tokenizer *tok;
+} TokInstance;
+
+/* Create the instance; release with tok_instance_close(). */
+static void tok_instance_open(TokInstance *t)
+{
+    t->db = open_db();
+    fts5_api *api = test_fts5_api(t->db);
+    void *ctx = NULL;
+    assert_int_equal(api->xFindTokenizer(api, "casekb", &ctx, &t->methods), SQLITE_OK);
+    assert_int_equal(t->methods.xCreate(ctx, NULL, 0, &t->tok), SQLITE_OK);
+}
+
+/* Free the instance and close its connection. */
+static void tok_instance_close(TokInstance *t)
+{
+    t->methods.xDelete(t->tok);
+    sqlite3_close(t->db);
+}
+
+/* Tokens of LEN bytes of TEXT under FLAGS; caller unrefs. */
+static GPtrArray *tokenize_with(TokInstance *t, const char *text, int len, int flags)
+{
     GPtrArray *out = g_ptr_array_new_with_free_func(tok_free);
-    assert_int_equal(methods.xTokenize(tok, out, flags, text, (int)strlen(text), collect_token),
-                     SQLITE_OK);
-    methods.xDelete(tok);
-    sqlite3_close(db);
+    assert_int_equal(t->methods.xTokenize(t->tok, out, flags, text, len, collect_token), SQLITE_OK);
+    return out;
+}
+
+/* Tokenize TEXT with the registered tokenizer under FLAGS; caller unrefs. */
+static GPtrArray *tokenize(const char *text, int flags)
+{
+    TokInstance t;
+    tok_instance_open(&t);
+    GPtrArray *out = tokenize_with(&t, text, (int)strlen(text), flags);
+    tok_instance_close(&t);
     return out;
 }
 
@@ -205,10 +238,7 @@ static int match_count(sqlite3 *db, const char *expr)
 /* MATCH through a real FTS5 table, and highlight() on the original bytes. */
 static void test_match_end_to_end(void **state)
 {
-    sqlite3 *db = NULL;
-    GError *error = NULL;
-    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-    assert_true(ck_fts_tokenizer_register(db, &error));
+    sqlite3 *db = open_db();
     exec_ok(db, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='casekb');"
                 "INSERT INTO t VALUES ('KMS 主機無法啟用 0xC004F074'),"
                 "('see CAS-03877-J9N4S5 / CMIT:0001828'), ('ＳＬＭＧＲ /dlv 启用');");
@@ -252,10 +282,7 @@ static int test_prepare(sqlite3 *db, const char *sql, int n, sqlite3_stmt **stmt
 /* casekb_contains() and casekb_fold() SQL functions. */
 static void test_sql_functions(void **state)
 {
-    sqlite3 *db = NULL;
-    GError *error = NULL;
-    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-    assert_true(ck_fts_tokenizer_register(db, &error));
+    sqlite3 *db = open_db();
     sqlite3_stmt *stmt = NULL;
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT casekb_contains('啟用 ＳＬＭＧＲ', '用 slm'),"
                                             " casekb_contains('abc', 'abd'), casekb_contains(NULL, ''),"
@@ -298,6 +325,145 @@ static void test_fold_idempotent(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* A user's \x01 is never the suffix mark: a query starting with the mark
+ * is a marked suffix only when a word follows it and nothing else;
+ * otherwise the mark is a separator like any control byte.  A document's
+ * \x01 never makes a marked token. */
+static void test_mark_in_input(void **state)
+{
+    assert_tokens(CK_FTS_SUFFIX_MARK "\x04" "abc", FTS5_TOKENIZE_QUERY, "abc");
+    assert_tokens(CK_FTS_SUFFIX_MARK "\x04" "abc", FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX, "abc");
+    assert_tokens(CK_FTS_SUFFIX_MARK, FTS5_TOKENIZE_QUERY, "");
+    assert_tokens(CK_FTS_SUFFIX_MARK CK_FTS_SUFFIX_MARK, FTS5_TOKENIZE_QUERY, "");
+    assert_tokens(CK_FTS_SUFFIX_MARK " ", FTS5_TOKENIZE_QUERY, "");
+    assert_tokens(CK_FTS_SUFFIX_MARK "，启用", FTS5_TOKENIZE_QUERY, "启用");
+    assert_tokens(CK_FTS_SUFFIX_MARK "abc def", FTS5_TOKENIZE_QUERY, "abc def");
+    assert_tokens(CK_FTS_SUFFIX_MARK "\xff" "abc", FTS5_TOKENIZE_QUERY, "abc");
+    assert_tokens("ab" CK_FTS_SUFFIX_MARK "cde", FTS5_TOKENIZE_QUERY, "ab cde");
+    assert_tokens(CK_FTS_SUFFIX_MARK "ctivation", FTS5_TOKENIZE_DOCUMENT,
+                  "ctivation|~tivation|~ivation|~vation|~ation|~tion|~ion");
+    assert_tokens("x" CK_FTS_SUFFIX_MARK "\x01\x02\x1b[1m", FTS5_TOKENIZE_DOCUMENT, "x 1m");
+}
+
+/* Checks every token of TEXT[0..LEN) under FLAGS: non-empty valid UTF-8,
+ * a source span inside the text, and the suffix mark only where allowed
+ * (colocated on the document side; as the one token of a query that
+ * starts with the mark).  Returns the number of tokens. */
+static int check_tokens(TokInstance *inst, const char *text, int len, int flags)
+{
+    GPtrArray *toks = tokenize_with(inst, text, len, flags);
+    gboolean query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+    gboolean asks_suffix = query && len > 0 && text[0] == CK_FTS_SUFFIX_MARK[0];
+    for (guint i = 0; i < toks->len; i++) {
+        Tok *t = toks->pdata[i];
+        if (t->text[0] == '\0' || !g_utf8_validate(t->text, -1, NULL)
+            || t->start < 0 || t->start >= t->end || t->end > len)
+            fail_msg("bad token \"%s\" [%d, %d) of a %d-byte input", t->text, t->start, t->end, len);
+        gboolean marked = t->text[0] == CK_FTS_SUFFIX_MARK[0];
+        if (marked && (query ? !asks_suffix || toks->len != 1 : !t->colocated))
+            fail_msg("marked token \"%s\" misplaced (flags %d)", t->text + 1, flags);
+        for (const char *p = t->text + marked; *p; p++)
+            if ((guchar)*p < 0x20)
+                fail_msg("control byte 0x%02x in token", (guchar)*p);
+    }
+    int n = (int)toks->len;
+    g_ptr_array_unref(toks);
+    return n;
+}
+
+/* Pieces random test strings are built from: the suffix mark, control
+ * bytes, ASCII words and joiners, UTF-8 fragments (lead bytes without
+ * their tails, F4 90 / F5+ leads above U+10FFFF, surrogates, overlongs),
+ * CJK, full-width letters, combining marks, ligatures. */
+static const char *const PIECES[] = {
+    CK_FTS_SUFFIX_MARK, "\x04", "\x00", "\x1b[0m", "\r\n", "\t", "\x7f", "abc", "0x", "C004F074",
+    "-", ":", ".", "_", "@", " ", "\"", "*", "\xe5", "\xe5\x90", "\xe5\x90\xaf", "\xf4\x90\x80\x80",
+    "\xf5\x80\x80\x80", "\xed\xa0\x80", "\xc0\xaf", "\xc2", "\x80", "\xbf", "\xef\xbf\xbd",
+    "启用", "錯誤", "ＡＢＣ", "e\xcc\x81", "\xcc\x81", "\xef\xac\x81", "カタ", "한국", "\xe2\x80\xa8",
+    "\xc2\x85", "\xf0\x9f\x98\x80", "\xe3\x80\x80",
+};
+
+/* Fill BUF (capacity CAP) with a pseudo-random string from RAND: PIECES
+ * and raw random bytes.  Returns its length (it may hold NUL bytes). */
+static int random_input(GRand *rand, char *buf, int cap)
+{
+    int len = 0;
+    int parts = g_rand_int_range(rand, 0, 12);
+    for (int i = 0; i < parts; i++) {
+        char raw[4];
+        const char *piece = raw;
+        int n;
+        if (g_rand_boolean(rand)) {
+            int k = g_rand_int_range(rand, 0, (gint32)G_N_ELEMENTS(PIECES));
+            piece = PIECES[k];
+            n = k == 2 ? 1 : (int)strlen(piece);   /* PIECES[2] is one NUL byte */
+        } else {
+            n = g_rand_int_range(rand, 1, 5);
+            for (int j = 0; j < n; j++)
+                raw[j] = (char)g_rand_int_range(rand, 0, 256);
+        }
+        if (len + n > cap)
+            break;
+        memcpy(buf + len, piece, (size_t)n);
+        len += n;
+    }
+    return len;
+}
+
+/* Four thousand deterministic pseudo-random byte strings (invalid UTF-8,
+ * NUL and control bytes, the suffix mark anywhere) tokenized as documents
+ * and as queries: no crash under ASan, and every token well formed. */
+static void test_random_bytes(void **state)
+{
+    TokInstance inst;
+    tok_instance_open(&inst);
+    const int flags[] = { FTS5_TOKENIZE_DOCUMENT, FTS5_TOKENIZE_QUERY,
+                          FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX, FTS5_TOKENIZE_AUX };
+    GRand *rand = g_rand_new_with_seed(20240506);
+    int tokens = 0;
+    for (int i = 0; i < 4000; i++) {
+        char buf[96];
+        int len = random_input(rand, buf, (int)sizeof buf);
+        for (guint f = 0; f < G_N_ELEMENTS(flags); f++)
+            tokens += check_tokens(&inst, buf, len, flags[f]);
+    }
+    assert_true(tokens > 10000);   /* the inputs were not all separators */
+    g_rand_free(rand);
+    tok_instance_close(&inst);
+}
+
+/* The same random strings as documents of a real FTS5 table and as quoted
+ * MATCH strings: no crash, and FTS5's integrity-check passes. */
+static void test_random_bytes_in_fts5(void **state)
+{
+    sqlite3 *db = open_db();
+    exec_ok(db, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='casekb')");
+    sqlite3_stmt *insert = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO t(x) VALUES (?1)", -1, &insert, NULL),
+                     SQLITE_OK);
+    GRand *rand = g_rand_new_with_seed(7);
+    for (int i = 0; i < 1500; i++) {
+        char buf[96];
+        int len = random_input(rand, buf, (int)sizeof buf);
+        sqlite3_bind_text(insert, 1, buf, len, SQLITE_TRANSIENT);
+        assert_int_equal(sqlite3_step(insert), SQLITE_DONE);
+        sqlite3_reset(insert);
+        GString *expr = g_string_new("\"");
+        for (int j = 0; j < len; j++) {
+            if (buf[j] == '"')
+                g_string_append_c(expr, '"');
+            g_string_append_c(expr, buf[j] ? buf[j] : ' ');
+        }
+        g_string_append(expr, i % 2 ? "\" *" : "\"");
+        match_count(db, expr->str);
+        g_string_free(expr, TRUE);
+    }
+    sqlite3_finalize(insert);
+    g_rand_free(rand);
+    exec_ok(db, "INSERT INTO t(t) VALUES ('integrity-check')");
+    sqlite3_close(db);
+}
+
 /* Run the tests. */
 int main(void)
 {
@@ -311,6 +477,9 @@ int main(void)
         cmocka_unit_test(test_match_end_to_end),
         cmocka_unit_test(test_sql_functions),
         cmocka_unit_test(test_fold_idempotent),
+        cmocka_unit_test(test_mark_in_input),
+        cmocka_unit_test(test_random_bytes),
+        cmocka_unit_test(test_random_bytes_in_fts5),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

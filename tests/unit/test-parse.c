@@ -429,6 +429,178 @@ static void test_seed_first_section(void **state)
     g_free(contents);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Hostile mail (issue 9)                                                  */
+
+/* TRUE when every text field of MSG is strict UTF-8. */
+static gboolean all_fields_valid(const CkMessage *msg)
+{
+    const char *fields[] = { msg->subject, msg->from_name, msg->from_addr, msg->to, msg->body,
+                             msg->quoted, msg->signature, msg->forwarded, msg->raw_headers,
+                             msg->message_id };
+    for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
+        if (!g_utf8_validate(fields[i], -1, NULL))
+            return FALSE;
+    return TRUE;
+}
+
+/* Sequences glibc's UTF-8 decoder lets through (above U+10FFFF, F5..FD
+ * leads, surrogates, overlong forms) are replaced in headers, plain text,
+ * quotes, signature and forwarded text, and counted in the warnings. */
+static void test_invalid_utf8_everywhere(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_text(
+        "From: =?UTF-8?B?QmFkIPSQgIAgTmFtZQ==?= <bad@x.com>\n"   /* "Bad \xF4\x90\x80\x80 Name" */
+        "Subject: =?UTF-8?B?97u4jg==?= ok\nTo: t@x.com\nDate: Wed, 10 Mar 2021 08:00:00 +0000\n"
+        "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"B\"\n\n"
+        "--B\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+        "new text \xF5\x80\x80\x80 end\n\n> quoted \xED\xA0\x80 line\n> more\n\n-- \nsig \xC0\xAF name\n"
+        "--B\nContent-Type: message/rfc822\n\n"
+        "From: f@x.com\nSubject: =?UTF-8?Q?fwd_=F8=88=80=80=80?=\nContent-Type: text/plain; charset=utf-8\n\n"
+        "forwarded \xFD\xBF\xBF\xBF\xBF\xBF text\n--B--\n", -1);
+    assert_true(all_fields_valid(msg));
+    assert_string_equal(msg->subject, REPLACEMENT " ok");
+    assert_string_equal(msg->from_name, "Bad " REPLACEMENT " Name");
+    assert_non_null(strstr(msg->body, "new text " REPLACEMENT " end"));
+    assert_non_null(strstr(msg->quoted, "quoted " REPLACEMENT " line"));
+    assert_non_null(strstr(msg->signature, "sig " REPLACEMENT " name"));
+    assert_non_null(strstr(msg->forwarded, "Subject: fwd " REPLACEMENT));
+    assert_non_null(strstr(msg->forwarded, "forwarded " REPLACEMENT " text"));
+    assert_true(has_warning(msg, "4 undecodable bytes replaced in Subject header"));
+    assert_true(has_warning(msg, "4 undecodable bytes replaced in From header"));
+    assert_true(has_warning(msg, "9 bytes not valid utf-8 replaced in text/plain part"));
+    assert_true(has_warning(msg, "5 undecodable bytes replaced in Subject header"));   /* forwarded */
+    assert_true(has_warning(msg, "6 bytes not valid utf-8 replaced in text/plain part"));
+    ck_message_free(msg);
+}
+
+/* HTML-only mail with such sequences: the text made from the HTML is
+ * valid and the replacement counted. */
+static void test_invalid_utf8_html(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_text(
+        "From: a@b.c\nSubject: html\nContent-Type: text/html; charset=utf-8\n\n"
+        "<p>html \xF4\x90\x80\x80 text \xE4\xB8\xAD</p>\n", -1);
+    assert_true(all_fields_valid(msg));
+    assert_non_null(strstr(msg->body, "html " REPLACEMENT " text \xE4\xB8\xAD"));
+    assert_true(has_warning(msg, "4 bytes not valid utf-8 replaced in text/html part"));
+    ck_message_free(msg);
+}
+
+/* Text that reaches a message another way than through decode.c (here a
+ * reader's export subject) is checked once more before parse returns. */
+static void test_invalid_utf8_export_subject(void **state)
+{
+    (void) state;
+    const char *section = "\xE5\x8F\x91\xE4\xBB\xB6\xE4\xBA\xBA: A\n"
+                          "\xE5\x8F\x91\xE9\x80\x81\xE6\x97\xB6\xE9\x97\xB4: 2021-03-09 17:45:52\n"
+                          "\xE9\x82\xAE\xE4\xBB\xB6\xE5\x86\x85\xE5\xAE\xB9:\ntext\n";
+    GBytes *bytes = g_bytes_new(section, strlen(section));
+    CkRawMessage raw = { CK_RAW_EXPORT, bytes, "t.txt", 0, "Subject \xF7\xBB\xB8\x8E end", 1 };
+    CkMessage *msg = ck_message_parse(&raw, NULL);
+    assert_true(all_fields_valid(msg));
+    assert_string_equal(msg->subject, "Subject " REPLACEMENT " end");
+    assert_true(has_warning(msg, "4 bytes not valid UTF-8 replaced in the subject"));
+    ck_message_free(msg);
+    g_bytes_unref(bytes);
+}
+
+/* A NUL byte in a header no longer cuts it: the NUL becomes U+FFFD, the
+ * text after it is kept, and a warning says so. */
+static void test_nul_in_subject(void **state)
+{
+    (void) state;
+    static const char mail[] = "From: a@b.c\nSubject: before\0after the NUL\nTo: t@x.com\n\nbody\n";
+    CkMessage *msg = parse_text(mail, sizeof mail - 1);
+    assert_string_equal(msg->subject, "before" REPLACEMENT "after the NUL");
+    assert_string_equal(msg->to, "t@x.com");
+    assert_non_null(strstr(msg->raw_headers, "after the NUL"));
+    assert_true(has_warning(msg, "1 NUL byte in the header replaced by U+FFFD"));
+    assert_string_equal(msg->body, "body");
+    ck_message_free(msg);
+    /* In a raw GB18030 header a U+FFFD would read as two other characters:
+     * the NUL becomes a blank there. */
+    static const char gb[] = "From: a@b.c\nSubject: \xD6\xD0\0\xCE\xC4 end\n\nbody\n";
+    msg = parse_text(gb, sizeof gb - 1);
+    assert_string_equal(msg->subject, "\xE4\xB8\xAD \xE6\x96\x87 end");
+    assert_true(has_warning(msg, "1 NUL byte in the header replaced by a blank"));
+    ck_message_free(msg);
+}
+
+/* A message of LEVELS nested multipart/mixed parts with one text/plain
+ * part at the bottom.  Caller frees with g_free(). */
+static char *nested_multipart_mail(int levels)
+{
+    GString *s = g_string_new("From: a@b.c\nSubject: deep\nMIME-Version: 1.0\n");
+    for (int i = 0; i < levels; i++)
+        g_string_append_printf(s, "Content-Type: multipart/mixed; boundary=\"b%d\"\n\n--b%d\n", i, i);
+    g_string_append(s, "Content-Type: text/plain; charset=utf-8\n\nbottom text\n");
+    for (int i = levels - 1; i >= 0; i--)
+        g_string_append_printf(s, "--b%d--\n", i);
+    return g_string_free(s, FALSE);
+}
+
+/* 80 nested multiparts: the text at the bottom is read. */
+static void test_deep_multipart(void **state)
+{
+    (void) state;
+    char *mail = nested_multipart_mail(80);
+    CkMessage *msg = parse_text(mail, -1);
+    assert_string_equal(msg->body, "bottom text");
+    ck_message_free(msg);
+    g_free(mail);
+}
+
+/* Deeper than GMime's own parser goes (1024 levels): the warning names
+ * GMime's limit and the unparsed rest is kept as raw text. */
+static void test_multipart_deeper_than_gmime(void **state)
+{
+    (void) state;
+    char *mail = nested_multipart_mail(1100);
+    CkMessage *msg = parse_text(mail, -1);
+    assert_true(has_warning(msg, "GMime's limit"));
+    assert_non_null(strstr(msg->body, "bottom text"));
+    ck_message_free(msg);
+    g_free(mail);
+}
+
+/* 100k References (and duplicates) parse quickly; the thread root and the
+ * nearest ancestors are kept in order, duplicates dropped, and the cut is
+ * a warning. */
+static void test_many_references(void **state)
+{
+    (void) state;
+    GString *s = g_string_new("From: a@b.c\nSubject: refs\nIn-Reply-To: <r99999@x>\nReferences:");
+    for (int i = 0; i < 100000; i++)
+        g_string_append_printf(s, " <r%d@x>%s", i, i % 1000 == 0 ? " <r0@x>\n" : "");
+    g_string_append(s, "\n\nbody\n");
+    CkMessage *msg = parse_text(s->str, s->len);
+    assert_int_equal(msg->references->len, 1000);
+    assert_string_equal(g_ptr_array_index(msg->references, 0), "r0@x");
+    assert_string_equal(g_ptr_array_index(msg->references, 1), "r99001@x");
+    assert_string_equal(g_ptr_array_index(msg->references, 999), "r99999@x");
+    assert_string_equal(msg->in_reply_to, "r99999@x");
+    assert_true(has_warning(msg, "100000 message ids in References/In-Reply-To; kept the first and the last 999"));
+    ck_message_free(msg);
+    g_string_free(s, TRUE);
+}
+
+/* Duplicate references are dropped, first place kept. */
+static void test_references_duplicates(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_text("From: a@b.c\nSubject: r\nIn-Reply-To: <b@x>\n"
+                                "References: <a@x> <b@x> <a@x> <c@x> <b@x>\n\nbody\n", -1);
+    assert_int_equal(msg->references->len, 3);
+    assert_string_equal(g_ptr_array_index(msg->references, 0), "a@x");
+    assert_string_equal(g_ptr_array_index(msg->references, 1), "b@x");
+    assert_string_equal(g_ptr_array_index(msg->references, 2), "c@x");
+    assert_int_equal(msg->warnings->len, 1);   /* only "no Date header" */
+    ck_message_free(msg);
+}
+
 int main(void)
 {
     ck_parse_init();
@@ -448,6 +620,14 @@ int main(void)
         cmocka_unit_test(test_empty_input),
         cmocka_unit_test(test_export_section),
         cmocka_unit_test(test_seed_first_section),
+        cmocka_unit_test(test_invalid_utf8_everywhere),
+        cmocka_unit_test(test_invalid_utf8_html),
+        cmocka_unit_test(test_invalid_utf8_export_subject),
+        cmocka_unit_test(test_nul_in_subject),
+        cmocka_unit_test(test_deep_multipart),
+        cmocka_unit_test(test_multipart_deeper_than_gmime),
+        cmocka_unit_test(test_references_duplicates),
+        cmocka_unit_test(test_many_references),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,8 @@ static const char CASE_A[] =
     " {\"index\":4,\"from\":\"张三\",\"side\":\"customer\",\"date\":\"2021-03-03T11:00:00Z\","
     "  \"body\":\"已经激活成功，谢谢。\"}],"
     "\"entities\":{\"error_codes\":[\"0xC004F074\"],\"commands\":[\"slmgr /dlv\",\"slmgr /ato\"]},"
+    "\"entity_spans\":[{\"type\":\"commands\",\"value\":\"slmgr /ato\",\"part\":\"new_text\",\"message\":3,"
+    "  \"start\":61,\"end\":71}],"
     "\"sections\":{},"
     "\"causes\":[{\"id\":\"activation.kms-unreachable\",\"title\":\"无法连接 KMS 主机\",\"title_en\":\"KMS host not reachable\","
     "  \"category\":\"activation\",\"score\":0.8,"
@@ -227,7 +229,7 @@ static void test_summary_md_html(void **state)
     assert_has(md->str, "# CAS-00001-AAAAAA — \\<script\\>alert(1)\\</script\\> 激活失败 \\| #1\n");
     assert_has(md->str, "| Time to first response | 2 h 30 min |");
     assert_has(md->str, "| Time to close | 2 d 3 h |");
-    assert_has(md->str, "| 1 | 2021-03-01T08:00:00Z | customer | 张三 | 终端激活报错");
+    assert_has(md->str, "| 1 | 2021-03-01 08:00 +00:00 | customer | 张三 | 终端激活报错");
     assert_has(md->str, "- **Error codes**: `0xC004F074`");
     assert_has(md->str, "- “0xC004F074” — message 1 (customer), signal code");
     assert_has(md->str, "- **Message 3 (support):** 请提供序列号");
@@ -277,7 +279,7 @@ static void test_report(void **state)
     assert_lacks(html->str, "<script");
     assert_has(html->str, "@media print");
     GString *md = ck_report_render(report, "md");
-    assert_has(md->str, "| CAS-00001-AAAAAA | 2021-03-01T08:00:00Z | closed | HP | 中国人寿 |");
+    assert_has(md->str, "| CAS-00001-AAAAAA | 2021-03-01 08:00 +00:00 | closed | HP | 中国人寿 |");
     CkReportRange may = { .has_since = TRUE, .since = 1619827200, .now = all.now };   /* 2021-05-01 */
     JsonNode *later = ck_report_build(json_node_get_array(docs), &may);
     GString *jl = ck_report_render(later, "json");
@@ -331,10 +333,12 @@ static void test_kb_pages(void **state)
         if (!strcmp(((CkKbPage *)g_ptr_array_index(pages, i))->path, "causes/activation.kms-unreachable.html"))
             article = g_ptr_array_index(pages, i);
     assert_non_null(article);
-    assert_has(article->text->str, "<a href=\"../cases/CAS-00001-AAAAAA.html\">CAS-00001-AAAAAA</a>: “0xC004F074”");
+    assert_has(article->text->str, "<li>“终端激活报错 0xC004F074 &lt;img src=x onerror=alert(2)&gt;” — "
+                                   "<a href=\"../cases/CAS-00001-AAAAAA.html\">CAS-00001-AAAAAA</a></li>");
+    assert_has(article->text->str, "<li><code>slmgr /ato</code> — used in 1 of 1 resolved cases</li>");
     assert_has(article->text->str, "Command: <code>slmgr /dlv</code>");
     assert_has(article->text->str, "<li>不要重装系统</li>");
-    assert_has(article->text->str, "Last support reply (2021-03-02T10:30:00Z): 分析：防火墙阻断了 1688 端口");
+    assert_has(article->text->str, "Steps from support (message 3): slmgr /ato");
     assert_has(article->text->str, "<td>中国人寿</td>");
     assert_links_resolve(pages);
     GPtrArray *md = ck_kb_pages(json_node_get_array(docs), "md");
@@ -372,6 +376,71 @@ static void test_export_lines(void **state)
     json_node_unref(b);
 }
 
+/* Terminal control characters: line breaks become "\n" (or a space on one
+ * line), other controls U+FFFD; Markdown and every text rendering get the
+ * printable text, JSON keeps the characters. */
+static void test_text_printable(void **state)
+{
+    const char *mail = "a\033[31mred\033[0m\r\nb\rc\u2028d\u2029e\xc2\x85" "f\tg\xc2\x9b" "2Jh\007i\x7fj";
+    g_autofree char *multi = ck_text_printable(mail, FALSE);
+    assert_string_equal(multi, "a\uFFFD[31mred\uFFFD[0m\nb\nc\nd\ne\nf\tg\uFFFD2Jh\uFFFDi\uFFFDj");
+    g_autofree char *line = ck_text_printable(mail, TRUE);
+    assert_string_equal(line, "a\uFFFD[31mred\uFFFD[0m b c d e f g\uFFFD2Jh\uFFFDi\uFFFDj");
+    g_autofree char *bad = ck_text_printable("x\xff\x1b", TRUE);
+    assert_true(g_utf8_validate(bad, -1, NULL));
+    assert_lacks(bad, "\x1b");
+    g_autofree char *none = ck_text_printable(NULL, TRUE);
+    assert_string_equal(none, "");
+    GString *md = g_string_new(NULL);
+    ck_md_inline(md, "t\033]0;x\007\r\ny");
+    assert_string_equal(md->str, "t\uFFFD\\]0;x\uFFFD y");
+    g_string_free(md, TRUE);
+}
+
+/* A text renderer that prints the "s" member raw (the writer must have
+ * made it printable already). */
+static void print_s(FILE *out, JsonNode *node)
+{
+    fputs(ck_json_str(json_array_get_object_element(json_node_get_array(node), 0), "s"), out);
+}
+
+/* ck_output_write: text renderers see printable strings; JSON is escaped
+ * and unchanged; the caller's node is not changed. */
+static void test_output_write_printable(void **state)
+{
+    JsonNode *node = json_from_string("[{\"s\": \"x\\u001b[2Jy\\r\\u2028z\", \"n\": 1}]", NULL);
+    char *text = NULL, *json = NULL;
+    size_t n = 0;
+    FILE *out = open_memstream(&text, &n);
+    ck_output_write(out, CK_FORMAT_TEXT, node, print_s);
+    fclose(out);
+    assert_string_equal(text, "x\uFFFD[2Jy\n\nz");
+    out = open_memstream(&json, &n);
+    ck_output_write(out, CK_FORMAT_JSON, node, print_s);
+    fclose(out);
+    assert_has(json, "\\u001b[2J");
+    assert_string_equal(ck_json_str(json_array_get_object_element(json_node_get_array(node), 0), "s"),
+                        "x\033[2Jy\r\u2028z");
+    free(text);
+    free(json);
+    json_node_unref(node);
+}
+
+/* Gists are masked before they are cut: a key cut by the limit, or broken
+ * over two lines that the gist joins, shows only its last group. */
+static void test_gist_masks_before_cut(void **state)
+{
+    const char *body = "您好！\nActivation fails on 12 HP desktops; KMS returns this error codes: "
+                       "TQ7BK-8M2XR-JCY6D-3WFGH-P9V4M 0xC004F074\n";
+    g_autofree char *gist = ck_text_gist(body, 90);
+    assert_lacks(gist, "TQ7BK-8M2XR-JCY6D-3WFGH");
+    assert_has(gist, "*****-*****-*****-*****-");
+    g_autofree char *split = ck_text_gist("key TQ7BK-8M2XR-JCY6D-3WFGH-\nP9V4M ok", 90);
+    assert_string_equal(split, "key *****-*****-*****-*****-P9V4M ok");
+    g_autofree char *spaced = ck_text_gist("key TQ7BK 8M2XR JCY6D 3WFGH\nP9V4M ok", 20);
+    assert_lacks(spaced, "8M2XR");
+}
+
 /* Run every test of this file. */
 int main(void)
 {
@@ -387,6 +456,9 @@ int main(void)
         cmocka_unit_test(test_report),
         cmocka_unit_test(test_kb_pages),
         cmocka_unit_test(test_export_lines),
+        cmocka_unit_test(test_text_printable),
+        cmocka_unit_test(test_output_write_printable),
+        cmocka_unit_test(test_gist_masks_before_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

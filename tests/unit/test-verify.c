@@ -1,7 +1,10 @@
 /* test-verify.c — checking collected output against a checklist: pasted
  * output of slmgr /dlv, slmgr /xpr, nslookup and Test-NetConnection from
  * Chinese and English Windows; checklist-script logs with step markers
- * (CRLF, UTF-16LE with BOM, GB18030); skipped and missing steps. */
+ * (CRLF, UTF-16LE with BOM, GB18030); skipped and missing steps.  A step is
+ * judged only by its own command's output (pasted outputs cut apart by
+ * shape or prompt); prerequisites, partial logs, manual steps and the
+ * master-image scope. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -73,7 +76,7 @@ static JsonNode *verify(const char *text, gssize len)
     if (!doc)
         fail_msg("fixture JSON: %s", error->message);
     JsonNode *checklist = ck_checklist_build(json_node_get_object(doc));
-    JsonNode *result = ck_verify_log(checklist, text, len < 0 ? strlen(text) : (gsize)len);
+    JsonNode *result = ck_verify_log(checklist, text, len < 0 ? strlen(text) : (gsize)len, CK_RUN_ALL);
     json_node_unref(checklist);
     json_node_unref(doc);
     return result;
@@ -261,6 +264,218 @@ static void test_text_rendering(void **state)
     json_node_unref(result);
 }
 
+/* A seed-like case: terminal steps, a manual step, /ato requiring /ipk, and
+ * a master-image sysprep step (with the expect patterns of rules/). */
+static const char SEED_DOC[] =
+    "{\"case_id\": \"CAS-03877-J9N4S5\", \"title\": \"批量部署\", \"messages\": [{\"side\": \"customer\","
+    "  \"body\": \"部署后无法激活。\"}], \"entities\": {},"
+    " \"checklist\": ["
+    "  {\"id\": \"imaging.check-sid\", \"title\": \"比较设备 SID\", \"title_en\": \"Compare SIDs\", \"why\": \"SID。\","
+    "   \"kind\": \"diagnostic\", \"command\": \"whoami /user\", \"expect\": \"S-1-5-21-\\\\d+-\\\\d+-\\\\d+\"},"
+    "  {\"id\": \"imaging.check-cmid\", \"title\": \"查看 CMID\", \"title_en\": \"Show the CMID\", \"why\": \"CMID。\","
+    "   \"kind\": \"diagnostic\", \"command\": \"slmgr /dlv\","
+    "   \"expect\": \"(?:客户端计算机 ID \\\\(CMID\\\\)|Client Machine ID \\\\(CMID\\\\))\\\\s*[:：]\\\\s*[0-9a-f-]{36}\"},"
+    "  {\"id\": \"imaging.sysprep-generalize\", \"title\": \"封装母盘\", \"title_en\": \"Generalize the master\","
+    "   \"why\": \"封装。\", \"kind\": \"change\", \"scope\": \"master-image\", \"command\": \"sysprep /generalize /oobe /shutdown\"},"
+    "  {\"id\": \"activation.collect-sn\", \"title\": \"从设备标签读取序列号\", \"title_en\": \"Read the serial from the label\","
+    "   \"why\": \"序列号只印在标签上。\", \"kind\": \"manual\", \"command\": \"\"},"
+    "  {\"id\": \"activation.install-key\", \"title\": \"重新安装产品密钥\", \"title_en\": \"Reinstall the key\","
+    "   \"why\": \"密钥被卸载。\", \"kind\": \"change\", \"command\": \"slmgr /ipk {{product_key}}\","
+    "   \"expect\": \"成功地安装了产品密钥|Installed product key .* successfully\","
+    "   \"params\": [{\"name\": \"product_key\", \"validate\": \"^[A-Z0-9]{5}(-[A-Z0-9]{5}){4}$\"}]},"
+    "  {\"id\": \"activation.activate-online\", \"title\": \"联网激活\", \"title_en\": \"Activate online\","
+    "   \"why\": \"激活。\", \"kind\": \"change\", \"command\": \"slmgr /ato\", \"requires\": [\"activation.install-key\"],"
+    "   \"expect\": \"成功地激活了产品|Product activated successfully\"}]}";
+
+/* Verify TEXT against SEED_DOC's checklist in SCOPE.  Caller unrefs. */
+static JsonNode *verify_seed(const char *text, CkRunScope scope)
+{
+    JsonNode *doc = json_from_string(SEED_DOC, NULL);
+    assert_non_null(doc);
+    JsonNode *checklist = ck_checklist_build(json_node_get_object(doc));
+    JsonNode *result = ck_verify_log(checklist, text, strlen(text), scope);
+    json_node_unref(checklist);
+    json_node_unref(doc);
+    return result;
+}
+
+/* The status of step ID in RESULT. */
+static const char *status_of(JsonNode *result, const char *id)
+{
+    return json_object_get_string_member(step_result(result, id), "status");
+}
+
+/* Whether RESULT judged a step with ID. */
+static gboolean has_step(JsonNode *result, const char *id)
+{
+    JsonArray *steps = ck_json_get_array(json_node_get_object(result), "steps");
+    for (guint i = 0; i < json_array_get_length(steps); i++)
+        if (strcmp(ck_json_str(json_array_get_object_element(steps, i), "id"), id) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* An unactivated machine's slmgr /dlv, with the error line slmgr prints. */
+static const char DLV_ERROR_EN[] =
+    "Software licensing service version: 10.0.19041.3636\nName: Windows(R), Professional edition\n"
+    "License Status: Notification\nNotification Reason: 0xC004F056.\n"
+    "Error: 0xC004F074 The Software Licensing Service reported that the computer could not be activated.\n";
+
+static void test_pasted_dlv_judges_only_the_dlv_step(void **state)
+{
+    JsonNode *result = verify_seed(DLV_ERROR_EN, CK_RUN_ALL);
+    assert_string_equal(status_of(result, "imaging.check-cmid"), "fail");
+    assert_string_equal(status_of(result, "imaging.check-sid"), "not_run");
+    assert_string_equal(status_of(result, "activation.install-key"), "not_run");
+    assert_string_equal(status_of(result, "activation.activate-online"), "not_run");
+    assert_string_equal(status_of(result, "activation.collect-sn"), "manual");
+    /* a terminal's output never judges (or suggests) the master-image step */
+    assert_false(has_step(result, "imaging.sysprep-generalize"));
+    JsonObject *o = json_node_get_object(result);
+    assert_string_equal(json_object_get_string_member(o, "scope"), "terminal");
+    assert_int_equal(json_object_get_int_member(o, "other_scope_steps"), 1);
+    JsonObject *summary = ck_json_get_object(o, "summary");
+    assert_int_equal(json_object_get_int_member(summary, "fail"), 1);
+    assert_int_equal(json_object_get_int_member(summary, "manual"), 1);
+    assert_int_equal(json_object_get_int_member(summary, "not_run"), 3);
+    /* /ato waits for /ipk */
+    assert_true(g_str_has_prefix(json_object_get_string_member(step_result(result, "activation.activate-online"), "next"),
+                                 "先完成第 "));
+    json_node_unref(result);
+}
+
+/* Outputs of slmgr /dlv and /ato pasted together, with or without prompts. */
+static const char DLV_THEN_ATO[] =
+    "软件授权服务版本: 10.0.19041.3636\n名称: Windows(R), Professional edition\n部分产品密钥: 4M68B\n"
+    "许可证状态: 通知\n客户端计算机 ID (CMID): 6a1c2f0e-8b7d-4c3a-9e5f-1d2b3c4a5e6f\n\n"
+    "正在激活 Windows(R), Professional edition (73111121-5638-40f6-bc11-f1d7b0d64300) ...\n"
+    "错误: 0xC004F074 软件授权服务报告无法激活计算机。\n";
+static const char PROMPTS[] =
+    "C:\\Windows\\system32>cscript //nologo C:\\Windows\\System32\\slmgr.vbs /ato\n"
+    "Error: 0xC004F074 The Software Licensing Service reported that the computer could not be activated.\n\n"
+    "C:\\Windows\\system32>slmgr /dlv\n"
+    "Software licensing service version: 10.0.19041.3636\n"
+    "Client Machine ID (CMID): 6a1c2f0e-8b7d-4c3a-9e5f-1d2b3c4a5e6f\n\nC:\\Windows\\system32>\n";
+
+static void test_pasted_outputs_cut_apart(void **state)
+{
+    const char *texts[] = { DLV_THEN_ATO, PROMPTS };
+    for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
+        JsonNode *result = verify_seed(texts[i], CK_RUN_ALL);
+        /* /ato's error does not fail /dlv, and /dlv's CMID passes only /dlv */
+        assert_string_equal(status_of(result, "imaging.check-cmid"), "pass");
+        assert_string_equal(status_of(result, "activation.activate-online"), "fail");
+        assert_non_null(strstr(json_object_get_string_member(step_result(result, "activation.activate-online"), "evidence"),
+                               "0xC004F074"));
+        assert_string_equal(status_of(result, "activation.install-key"), "not_run");
+        assert_string_equal(status_of(result, "imaging.check-sid"), "not_run");
+        json_node_unref(result);
+    }
+}
+
+static void test_log_prerequisite_skipped(void **state)
+{
+    const char *log =
+        "=== casekb checklist CAS-03877-J9N4S5 ===\n"
+        "=== casekb step 1 imaging.check-sid BEGIN ===\nUSER INFORMATION\nS-1-5-21-111-222-333-1001\n"
+        "=== casekb step 1 END exit=0 ===\n"
+        "=== casekb step 3 activation.collect-sn SKIPPED manual ===\n"
+        "=== casekb step 4 activation.install-key SKIPPED needs-product_key ===\n"
+        "=== casekb step 5 activation.activate-online SKIPPED prerequisite activation.install-key ===\n";
+    JsonNode *result = verify_seed(log, CK_RUN_ALL);
+    assert_string_equal(json_object_get_string_member(json_node_get_object(result), "source"), "log");
+    assert_string_equal(status_of(result, "imaging.check-sid"), "pass");
+    assert_string_equal(status_of(result, "imaging.check-cmid"), "not_run");
+    assert_string_equal(status_of(result, "activation.collect-sn"), "manual");
+    assert_string_equal(status_of(result, "activation.install-key"), "not_run");
+    JsonObject *ato = step_result(result, "activation.activate-online");
+    assert_string_equal(json_object_get_string_member(ato, "status"), "not_run");
+    assert_string_equal(json_object_get_string_member(ato, "reason"), "prerequisite activation.install-key");
+    assert_string_equal(json_object_get_string_member(ato, "next"), "先完成第 4 步（重新安装产品密钥），再运行：slmgr /ato");
+    /* what comes after a passed step respects the prerequisites and the scope */
+    assert_string_equal(json_object_get_string_member(step_result(result, "imaging.check-sid"), "next"),
+                        "下一步：查看 CMID（slmgr /dlv）");
+    json_node_unref(result);
+}
+
+static void test_partial_log(void **state)
+{
+    /* the script stopped during step 2: its END line never came */
+    const char *log =
+        "=== casekb checklist CAS-03877-J9N4S5 ===\r\n"
+        "=== casekb step 1 imaging.check-sid BEGIN ===\r\nS-1-5-21-111-222-333-1001\r\n=== casekb step 1 END exit=0 ===\r\n"
+        "=== casekb step 2 imaging.check-cmid BEGIN ===\r\n软件授权服务版本: 10.0.19041.3636\r\n";
+    JsonNode *result = verify_seed(log, CK_RUN_ALL);
+    assert_string_equal(status_of(result, "imaging.check-sid"), "pass");
+    JsonObject *cmid = step_result(result, "imaging.check-cmid");
+    assert_string_equal(json_object_get_string_member(cmid, "status"), "not_run");
+    assert_string_equal(json_object_get_string_member(cmid, "reason"), "interrupted");
+    assert_string_equal(status_of(result, "activation.install-key"), "not_run");
+    assert_string_equal(status_of(result, "activation.activate-online"), "not_run");
+    JsonObject *summary = ck_json_get_object(json_node_get_object(result), "summary");
+    assert_int_equal(json_object_get_int_member(summary, "pass"), 1);
+    assert_int_equal(json_object_get_int_member(summary, "not_run"), 3);
+    assert_int_equal(json_object_get_int_member(summary, "fail") + json_object_get_int_member(summary, "unchecked"), 0);
+    json_node_unref(result);
+}
+
+static void test_exit_code_fails_a_step(void **state)
+{
+    const char *log =
+        "=== casekb step 1 imaging.check-sid BEGIN ===\nsomething went wrong\n=== casekb step 1 END exit=1 ===\n";
+    JsonNode *result = verify_seed(log, CK_RUN_ALL);
+    JsonObject *sid = step_result(result, "imaging.check-sid");
+    assert_string_equal(json_object_get_string_member(sid, "status"), "fail");
+    assert_string_equal(json_object_get_string_member(sid, "reason"), "exit 1");
+    json_node_unref(result);
+}
+
+static void test_master_image_log(void **state)
+{
+    const char *log =
+        "=== casekb checklist CAS-03877-J9N4S5 master-image ===\n"
+        "=== casekb step 6 imaging.sysprep-generalize BEGIN ===\n=== casekb step 6 END exit=0 ===\n";
+    JsonNode *result = verify_seed(log, CK_RUN_ALL);
+    JsonObject *o = json_node_get_object(result);
+    assert_string_equal(json_object_get_string_member(o, "scope"), "master-image");
+    assert_int_equal(json_array_get_length(ck_json_get_array(o, "steps")), 1);
+    assert_string_equal(status_of(result, "imaging.sysprep-generalize"), "unchecked");
+    assert_int_equal(json_object_get_int_member(o, "other_scope_steps"), 5);
+    json_node_unref(result);
+    /* the same log judged as a terminal's: the sysprep block is not a terminal step */
+    result = verify_seed(log, CK_RUN_TERMINAL);
+    assert_false(has_step(result, "imaging.sysprep-generalize"));
+    json_node_unref(result);
+}
+
+static void test_licensed_machine_next_is_never_master_image(void **state)
+{
+    const char *log =
+        "=== casekb checklist CAS-03877-J9N4S5 ===\n"
+        "=== casekb step 1 imaging.check-sid BEGIN ===\nS-1-5-21-111-222-333-1001\n=== casekb step 1 END exit=0 ===\n"
+        "=== casekb step 2 imaging.check-cmid BEGIN ===\n许可证状态: 已授权\n"
+        "客户端计算机 ID (CMID): 6a1c2f0e-8b7d-4c3a-9e5f-1d2b3c4a5e6f\n=== casekb step 2 END exit=0 ===\n";
+    JsonNode *result = verify_seed(log, CK_RUN_ALL);
+    JsonArray *steps = ck_json_get_array(json_node_get_object(result), "steps");
+    for (guint i = 0; i < json_array_get_length(steps); i++) {
+        const char *next = json_object_get_string_member(json_array_get_object_element(steps, i), "next");
+        assert_null(strstr(next, "sysprep"));
+        assert_null(strstr(next, "封装"));
+    }
+    assert_string_equal(json_object_get_string_member(step_result(result, "imaging.check-cmid"), "next"),
+                        "下一步：重新安装产品密钥（slmgr /ipk <product_key>）");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    ck_text_verify(out, result);
+    fclose(out);
+    assert_non_null(strstr(buf, "2 pass, 0 fail, 2 not run, 0 unchecked, 1 manual\n"));
+    assert_non_null(strstr(buf, "另有 1 个母盘步骤不在此核对范围内"));
+    assert_null(strstr(buf, "sysprep"));
+    free(buf);
+    json_node_unref(result);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +488,13 @@ int main(void)
         cmocka_unit_test(test_script_log_mixed_encodings),
         cmocka_unit_test(test_nothing_recognised),
         cmocka_unit_test(test_text_rendering),
+        cmocka_unit_test(test_pasted_dlv_judges_only_the_dlv_step),
+        cmocka_unit_test(test_pasted_outputs_cut_apart),
+        cmocka_unit_test(test_log_prerequisite_skipped),
+        cmocka_unit_test(test_partial_log),
+        cmocka_unit_test(test_exit_code_fails_a_step),
+        cmocka_unit_test(test_master_image_log),
+        cmocka_unit_test(test_licensed_machine_next_is_never_master_image),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
