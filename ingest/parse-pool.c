@@ -123,7 +123,9 @@ gboolean ck_parse_pool_next(CkParsePool *pool, gboolean wait, CkParsed *out)
     if (!ready)
         return FALSE;
     *out = job->result;
-    job->result = (CkParsed){ NULL, NULL };
+    out->content_hash = (char *)job->raw.content_hash;
+    job->raw.content_hash = NULL;
+    job->result = (CkParsed){ NULL, NULL, NULL };
     job_clear(job);
     pool->head++;
     return TRUE;

@@ -17,10 +17,12 @@
 typedef struct CkParsePool CkParsePool;
 
 /* One parsed message, in submission order.  The caller takes MSG (free
- * with ck_message_free()) or ERROR (ck_message_parse() returned NULL). */
+ * with ck_message_free()) or ERROR (ck_message_parse() returned NULL), and
+ * CONTENT_HASH (the raw message's, as submitted; g_free()). */
 typedef struct {
     CkMessage *msg;
     GError *error;
+    char *content_hash;
 } CkParsed;
 
 /* A pool of THREADS workers (0: one per processor, at most 8) keeping at

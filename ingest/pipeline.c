@@ -12,6 +12,8 @@ typedef struct {
     gint64 last_progress_us;
     CkSideLearner *sides;     /* support-side knowledge kept between batches */
     CkParsePool *parser;      /* parses on worker threads, hands messages back in order */
+    GHashTable *in_flight;    /* SHA-256 hex -> how many submitted, not yet placed */
+    GHashTable *repeated;     /* hashes submitted again while in flight (set) */
 } IngestRun;
 
 /* Report one warning line through the options' callback. */
@@ -67,19 +69,48 @@ static void maybe_progress(IngestRun *run)
     run->options->on_progress(run->stats, run->options->user_data);
 }
 
+/* Note that bytes with HASH were submitted; when the same bytes are already
+ * in flight, the earlier copy may be stored before this one is placed, so
+ * this one is marked for a second look at the store. */
+static void note_submitted(IngestRun *run, const char *hash)
+{
+    guint count = GPOINTER_TO_UINT(g_hash_table_lookup(run->in_flight, hash));
+    if (count > 0)
+        g_hash_table_add(run->repeated, g_strdup(hash));
+    g_hash_table_insert(run->in_flight, g_strdup(hash), GUINT_TO_POINTER(count + 1));
+}
+
+/* Note that the message with HASH was taken from the pool; TRUE when the
+ * store must be asked again whether its bytes are stored (they were
+ * submitted twice within one window). */
+static gboolean note_placed(IngestRun *run, const char *hash)
+{
+    gboolean recheck = g_hash_table_contains(run->repeated, hash);
+    guint count = GPOINTER_TO_UINT(g_hash_table_lookup(run->in_flight, hash));
+    if (count > 1) {
+        g_hash_table_insert(run->in_flight, g_strdup(hash), GUINT_TO_POINTER(count - 1));
+    } else {
+        g_hash_table_remove(run->in_flight, hash);
+        g_hash_table_remove(run->repeated, hash);
+    }
+    return recheck;
+}
+
 /* Place one parsed message P (taken from the pool, in reading order): a
  * parse failure is a warning; bytes stored since they were submitted (the
- * same message twice in one window) count as seen, as they would have one
- * at a time; else the message joins its case and the batch may end. */
+ * same bytes twice in one window) count as seen, as they would one at a
+ * time; else the message joins its case and the batch may end. */
 static gboolean place_parsed(IngestRun *run, CkParsed *p, GError **error)
 {
+    g_autofree char *hash = p->content_hash;
+    gboolean recheck = note_placed(run, hash);
     if (!p->msg) {
         report_warning(run, p->error->message);
         g_error_free(p->error);
         return TRUE;
     }
     gboolean seen = FALSE;
-    gboolean ok = ck_store_source_seen(run->store, p->msg->content_hash, &seen, error);
+    gboolean ok = !recheck || ck_store_source_seen(run->store, hash, &seen, error);
     if (ok && seen) {
         run->stats->seen++;
     } else if (ok) {
@@ -141,8 +172,10 @@ static gboolean on_raw_message(const CkRawMessage *raw, gpointer user_data, GErr
         CkRawMessage hashed = *raw;   /* parse reuses the hash instead of computing it again */
         hashed.content_hash = hash;
         ok = place_ready(run, FALSE, error);   /* places what is parsed; waits for a slot when full */
-        if (ok)
+        if (ok) {
+            note_submitted(run, hash);
             ck_parse_pool_submit(run->parser, &hashed);
+        }
     }
     g_free(hash);
     maybe_progress(run);
@@ -153,16 +186,17 @@ static gboolean on_raw_message(const CkRawMessage *raw, gpointer user_data, GErr
 gboolean ck_ingest_paths(CkStore *store, const char *const *paths, const CkIngestOptions *options,
                          CkIngestStats *stats, GError **error)
 {
-    ck_parse_init();
     memset(stats, 0, sizeof *stats);
     stats->started_us = g_get_monotonic_time();
     for (guint i = 0; paths[i]; i++)
         stats->bytes_total += ck_reader_total_size(paths[i]);
-    IngestRun run = { store, options, stats, 0, 0, ck_side_learner_new(options->support_domains),
-                      ck_parse_pool_new(options->parse_threads, 0) };
-    CkReader reader = { on_raw_message, on_reader_warning, &run, 0, 0 };
     if (!ck_store_begin(store, error))
         return FALSE;
+    IngestRun run = { store, options, stats, 0, 0, ck_side_learner_new(options->support_domains),
+                      ck_parse_pool_new(options->parse_threads, 0),
+                      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+                      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
+    CkReader reader = { on_raw_message, on_reader_warning, &run, 0, 0 };
     gboolean ok = TRUE;
     for (guint i = 0; ok && paths[i]; i++)
         ok = ck_reader_read_path(&reader, paths[i], error);
@@ -182,5 +216,7 @@ gboolean ck_ingest_paths(CkStore *store, const char *const *paths, const CkInges
         options->on_progress(stats, options->user_data);
     ck_side_learner_free(run.sides);
     ck_parse_pool_free(run.parser);
+    g_hash_table_unref(run.in_flight);
+    g_hash_table_unref(run.repeated);
     return ok;
 }

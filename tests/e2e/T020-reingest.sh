@@ -39,4 +39,13 @@ cp samples/export-CAS-04102-K7M2P8-gb18030.txt "$TMP/copy/export-again.txt" || d
 ingest_expect_new 0 "$TMP/copy"
 counts >"$TMP/third"
 cmp -s "$TMP/first" "$TMP/third" || { diff "$TMP/first" "$TMP/third" >&2; fail "cases changed after ingesting copies"; }
+# The same bytes twice in one run, close together (both in the parse pool's
+# window at once): the second is "already stored", as one at a time.
+mkdir -p "$TMP/twice" || die "mkdir failed"
+cp samples/en-CAS-07031-E2F5G9/01.eml "$TMP/twice/a.eml" && cp samples/en-CAS-07031-E2F5G9/01.eml "$TMP/twice/b.eml" ||
+    die "cp failed"
+"$CASEKB" --db "$TMP/twice.db" ingest --jobs 4 "$TMP/twice" >"$TMP/out" 2>"$TMP/err" || fail "ingest twice: $(cat "$TMP/err")"
+grep -Eq "^ingest: 2 messages read, 1 new, 1 already stored, 0 duplicate copies" "$TMP/out" ||
+    fail "the same bytes twice in one run: $(cat "$TMP/out")"
+
 echo "ok: re-ingest and copies stored nothing new ($(wc -l <"$TMP/first") cases unchanged)"
