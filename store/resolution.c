@@ -1,5 +1,7 @@
 /* resolution.c — how a case was resolved (see resolution.h). */
 #include "store/resolution.h"
+#include "reports/output.h"
+#include "reports/summary.h"
 
 #include <string.h>
 
@@ -25,28 +27,6 @@ static const char *const NEGATIONS[] = {
     "不要", "不可", "不能", "不应", "不應", "不必", "勿", "禁止", "避免", "删除", "刪除", "删掉", "去掉", "移除",
     "never", "don't", "do not", "remove", "avoid", "delete", "without", "instead of",
 };
-
-/* String member NAME of O, "" when absent or not a string. */
-static const char *str_member(JsonObject *o, const char *name)
-{
-    JsonNode *n = o ? json_object_get_member(o, name) : NULL;
-    return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING
-           ? json_node_get_string(n) : "";
-}
-
-/* Array member NAME of O, or NULL. */
-static JsonArray *array_member(JsonObject *o, const char *name)
-{
-    JsonNode *n = o ? json_object_get_member(o, name) : NULL;
-    return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
-}
-
-/* Integer member NAME of O, 0 when absent. */
-static gint64 int_member(JsonObject *o, const char *name)
-{
-    JsonNode *n = o ? json_object_get_member(o, name) : NULL;
-    return n && JSON_NODE_HOLDS_VALUE(n) ? json_node_get_int(n) : 0;
-}
 
 /* Length of the closing word at P (0: none). */
 static gsize closing_word_at(const char *p)
@@ -83,26 +63,14 @@ gboolean ck_text_is_bare_closing(const char *text)
     return TRUE;
 }
 
-/* The message of DOC numbered INDEX, or NULL. */
-static JsonObject *message_at(JsonObject *doc, gint64 index)
-{
-    JsonArray *messages = array_member(doc, "messages");
-    for (guint i = 0; messages && i < json_array_get_length(messages); i++) {
-        JsonObject *m = json_array_get_object_element(messages, i);
-        if (int_member(m, "index") == index)
-            return m;
-    }
-    return NULL;
-}
-
 /* The step items of message INDEX of DOC, or NULL. */
 static JsonArray *message_steps(JsonObject *doc, gint64 index)
 {
-    JsonArray *steps = array_member(doc, "steps");
+    JsonArray *steps = ck_json_get_array(doc, "steps");
     for (guint i = 0; steps && i < json_array_get_length(steps); i++) {
         JsonObject *s = json_array_get_object_element(steps, i);
-        JsonArray *items = array_member(s, "items");
-        if (int_member(s, "message") == index && items && json_array_get_length(items) > 0)
+        JsonArray *items = ck_json_get_array(s, "items");
+        if (ck_json_int(s, "message") == index && items && json_array_get_length(items) > 0)
             return items;
     }
     return NULL;
@@ -132,9 +100,9 @@ static gboolean clause_negates(const char *body, gsize start)
 static gboolean in_do_not(JsonObject *doc, const char *command)
 {
     g_autofree char *lower = g_utf8_strdown(command, -1);
-    JsonArray *checklist = array_member(doc, "checklist");
+    JsonArray *checklist = ck_json_get_array(doc, "checklist");
     for (guint i = 0; checklist && i < json_array_get_length(checklist); i++) {
-        JsonArray *warnings = array_member(json_array_get_object_element(checklist, i), "do_not");
+        JsonArray *warnings = ck_json_get_array(json_array_get_object_element(checklist, i), "do_not");
         for (guint k = 0; warnings && k < json_array_get_length(warnings); k++) {
             g_autofree char *w = g_utf8_strdown(json_array_get_string_element(warnings, k), -1);
             if (strstr(w, lower))
@@ -148,16 +116,16 @@ static gboolean in_do_not(JsonObject *doc, const char *command)
  * are not negated; with LIST NULL, only say whether it has any. */
 static gboolean message_commands(JsonObject *doc, gint64 index, GPtrArray *list, GHashTable *seen)
 {
-    const char *body = str_member(message_at(doc, index), "body");
+    const char *body = ck_json_str(ck_case_message(doc, index), "body");
     gsize body_len = strlen(body);
     gboolean any = FALSE;
-    JsonArray *spans = array_member(doc, "entity_spans");
+    JsonArray *spans = ck_json_get_array(doc, "entity_spans");
     for (guint i = 0; spans && i < json_array_get_length(spans); i++) {
         JsonObject *s = json_array_get_object_element(spans, i);
-        gint64 start = int_member(s, "start");
-        const char *value = str_member(s, "value");
-        if (int_member(s, "message") != index || strcmp(str_member(s, "type"), "commands") != 0
-            || strcmp(str_member(s, "part"), "new_text") != 0 || !*value || start < 0 || (gsize)start > body_len
+        gint64 start = ck_json_int(s, "start");
+        const char *value = ck_json_str(s, "value");
+        if (ck_json_int(s, "message") != index || strcmp(ck_json_str(s, "type"), "commands") != 0
+            || strcmp(ck_json_str(s, "part"), "new_text") != 0 || !*value || start < 0 || (gsize)start > body_len
             || clause_negates(body, (gsize)start) || in_do_not(doc, value))
             continue;
         any = TRUE;
@@ -173,7 +141,7 @@ static gboolean message_commands(JsonObject *doc, gint64 index, GPtrArray *list,
  * a step. */
 static gboolean is_advice(JsonObject *doc, gint64 index)
 {
-    return strcmp(str_member(message_at(doc, index), "side"), "support") == 0
+    return strcmp(ck_json_str(ck_case_message(doc, index), "side"), "support") == 0
            && (message_steps(doc, index) || message_commands(doc, index, NULL, NULL));
 }
 
@@ -181,14 +149,14 @@ static gboolean is_advice(JsonObject *doc, gint64 index)
  * (message indexes, 0 when there is none). */
 static void resolving_replies(JsonObject *doc, gint64 *last, gint64 *before)
 {
-    JsonArray *messages = array_member(doc, "messages");
+    JsonArray *messages = ck_json_get_array(doc, "messages");
     gint64 n = messages ? json_array_get_length(messages) : 0, last_customer = 0;
     *last = *before = 0;
     for (gint64 i = n; i > 0 && !*last; i--)
         if (is_advice(doc, i))
             *last = i;
     for (gint64 i = n; i > 0 && !last_customer; i--)
-        if (strcmp(str_member(message_at(doc, i), "side"), "customer") == 0)
+        if (strcmp(ck_json_str(ck_case_message(doc, i), "side"), "customer") == 0)
             last_customer = i;
     for (gint64 i = last_customer - 1; *last > last_customer && i > 0 && !*before; i--)
         if (is_advice(doc, i))
@@ -242,7 +210,7 @@ void ck_case_resolution(JsonObject *doc, CkResolution *out)
     JsonObject *found = node && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
     *out = (CkResolution){ NULL, "", 0 };
     for (gsize i = 0; i < G_N_ELEMENTS(sections); i++) {
-        g_autofree char *text = g_strstrip(g_strdup(str_member(found, sections[i])));
+        g_autofree char *text = g_strstrip(g_strdup(ck_json_str(found, sections[i])));
         if (*text && !ck_text_is_bare_closing(text)) {
             out->text = g_steal_pointer(&text);
             out->from = sections[i];
