@@ -931,15 +931,6 @@ static const char *export_field_value(const char *line, const char *name)
     return p;
 }
 
-/* Parse an export timestamp in any form datetime.h reads
- * ("2021-03-09 17:45:52.867000+00:00", "2021/3/9 17:45", "2021年3月9日
- * 17:45", …; UTC when no offset is given).  Returns a new GDateTime or
- * NULL; caller unrefs. */
-static GDateTime *parse_export_date(const char *value)
-{
-    return ck_datetime_parse_loose(value, NULL);
-}
-
 /* Synthesize the id of an export message from what it says (subject,
  * sender, date, text), so it is the same on every run.  Caller frees. */
 static char *export_message_id(const CkMessage *msg, const char *date_text, const char *text)
@@ -958,7 +949,7 @@ static char *export_message_id(const CkMessage *msg, const char *date_text, cons
 /* Fill the date of MSG from the export's 发送时间 value. */
 static void set_export_date(ParseCtx *ctx, CkMessage *msg, const char *value)
 {
-    GDateTime *dt = parse_export_date(value);
+    GDateTime *dt = ck_datetime_parse_loose(value, NULL);   /* UTC when no offset */
     if (!dt) {
         ctx_warn_excerpt(ctx, "unreadable " FIELD_SENT, value);
         return;
