@@ -61,12 +61,15 @@ static gboolean cases_filter_from_options(CkContext *ctx, const CasesOptions *o,
         ck_cli_error(ctx, CK_EXIT_USAGE, "--limit, --offset and --older-than take a number >= 0");
         return FALSE;
     }
-    if (o->older_than_days > 0) {
-        filter->has_opened_before = TRUE;
-        filter->opened_before = g_get_real_time() / G_USEC_PER_SEC - (gint64)o->older_than_days * 86400;
+    if (!ck_cli_parse_date_option(ctx, "since", o->since, FALSE, &filter->since, &filter->has_since)
+        || !ck_cli_parse_date_option(ctx, "until", o->until, TRUE, &filter->until, &filter->has_until))
+        return FALSE;
+    if (o->older_than_days > 0) {   /* --older-than is an earlier --until */
+        gint64 cutoff = g_get_real_time() / G_USEC_PER_SEC - (gint64)o->older_than_days * 86400;
+        filter->until = filter->has_until ? MIN(filter->until, cutoff) : cutoff;
+        filter->has_until = TRUE;
     }
-    return ck_cli_parse_date_option(ctx, "since", o->since, FALSE, &filter->since, &filter->has_since)
-        && ck_cli_parse_date_option(ctx, "until", o->until, TRUE, &filter->until, &filter->has_until);
+    return TRUE;
 }
 
 /* Print the list (or its count) that FILTER selects; the exit status. */

@@ -236,7 +236,7 @@ static void add_cause_ids(CkStore *store, JsonBuilder *b, gint64 case_rowid)
 }
 
 /* The cases a CkCaseFilter selects, with their last message's side and
- * date; parameters ?1..?9 as bound by bind_case_filter(). */
+ * date; parameters ?1..?8 as bound by bind_case_filter(). */
 #define FILTERED_CASES \
     "SELECT * FROM (SELECT " CASE_COLUMNS "," \
     " (SELECT side FROM messages m WHERE m.case_id = c.id ORDER BY date DESC, id DESC LIMIT 1) AS last_side," \
@@ -248,15 +248,14 @@ static void add_cause_ids(CkStore *store, JsonBuilder *b, gint64 case_rowid)
     " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM case_causes cc WHERE cc.case_id = f.id" \
     "      AND (cc.cause_id = ?5 OR substr(cc.cause_id, 1, length(?5) + 1) = ?5 || '.')))" \
     " AND (?6 IS NULL OR (status = 'open' AND last_side = ?6))" \
-    " AND (?7 IS NULL OR opened >= ?7) AND (?8 IS NULL OR opened <= ?8)" \
-    " AND (?9 IS NULL OR opened <= ?9)"
+    " AND (?7 IS NULL OR opened >= ?7) AND (?8 IS NULL OR opened <= ?8)"
 
-/* ORDER BY clauses of the CkCaseSort values, then LIMIT/OFFSET ?10, ?11. */
+/* ORDER BY clauses of the CkCaseSort values, then LIMIT/OFFSET ?9, ?10. */
 static const char *const CASE_LIST_SQL[] = {
-    [CK_CASE_SORT_OPENED] = FILTERED_CASES " ORDER BY opened, id LIMIT ?10 OFFSET ?11",
-    [CK_CASE_SORT_NEWEST] = FILTERED_CASES " ORDER BY opened DESC, id DESC LIMIT ?10 OFFSET ?11",
-    [CK_CASE_SORT_UPDATED] = FILTERED_CASES " ORDER BY updated DESC, id DESC LIMIT ?10 OFFSET ?11",
-    [CK_CASE_SORT_MESSAGES] = FILTERED_CASES " ORDER BY 12 DESC, opened, id LIMIT ?10 OFFSET ?11",
+    [CK_CASE_SORT_OPENED] = FILTERED_CASES " ORDER BY opened, id LIMIT ?9 OFFSET ?10",
+    [CK_CASE_SORT_NEWEST] = FILTERED_CASES " ORDER BY opened DESC, id DESC LIMIT ?9 OFFSET ?10",
+    [CK_CASE_SORT_UPDATED] = FILTERED_CASES " ORDER BY updated DESC, id DESC LIMIT ?9 OFFSET ?10",
+    [CK_CASE_SORT_MESSAGES] = FILTERED_CASES " ORDER BY 12 DESC, opened, id LIMIT ?9 OFFSET ?10",
 };
 
 /* Bind a text parameter, or NULL when VALUE is NULL or empty. */
@@ -277,7 +276,7 @@ static void bind_optional_int(sqlite3_stmt *stmt, int index, gboolean set, gint6
         sqlite3_bind_null(stmt, index);
 }
 
-/* Bind ?1..?9 of FILTERED_CASES from F (NULL: every case). */
+/* Bind ?1..?8 of FILTERED_CASES from F (NULL: every case). */
 static void bind_case_filter(sqlite3_stmt *stmt, const CkCaseFilter *f)
 {
     static const CkCaseFilter all = { 0 };
@@ -290,7 +289,6 @@ static void bind_case_filter(sqlite3_stmt *stmt, const CkCaseFilter *f)
         bind_optional_text(stmt, i + 1, texts[i]);
     bind_optional_int(stmt, 7, f->has_since, f->since);
     bind_optional_int(stmt, 8, f->has_until, f->until);
-    bind_optional_int(stmt, 9, f->has_opened_before, f->opened_before);
 }
 
 /* Add one list entry for the row STMT is on (CASE_COLUMNS, last_side,
@@ -320,8 +318,8 @@ JsonNode *ck_store_case_list(CkStore *store, const CkCaseFilter *filter, GError 
     if (!stmt)
         return NULL;
     bind_case_filter(stmt, filter);
-    sqlite3_bind_int64(stmt, 10, filter && filter->limit > 0 ? filter->limit : -1);
-    sqlite3_bind_int64(stmt, 11, filter && filter->offset > 0 ? filter->offset : 0);
+    sqlite3_bind_int64(stmt, 9, filter && filter->limit > 0 ? filter->limit : -1);
+    sqlite3_bind_int64(stmt, 10, filter && filter->offset > 0 ? filter->offset : 0);
     JsonBuilder *b = json_builder_new();
     json_builder_begin_array(b);
     int rc;

@@ -162,9 +162,8 @@ typedef struct {
     const char *cause;       /* a cause id, or a category ("activation") */
     const char *waiting_on;  /* open cases whose last message is from the other
                               * side: "us" (customer wrote last) or "customer" */
-    gboolean has_since, has_until, has_opened_before;
+    gboolean has_since, has_until;
     gint64 since, until;     /* opened within [since, until], Unix seconds */
-    gint64 opened_before;    /* opened at or before (for --older-than) */
     CkCaseSort sort;
     gint64 limit, offset;    /* limit 0: no limit */
 } CkCaseFilter;

@@ -39,6 +39,9 @@ same --cause activ -- 'false'
 same --since 2022-01 -- '.opened >= "2022-01-01"'
 same --until 2021-06-30 -- '.opened <= "2021-06-30T23:59:59Z"'
 same --status open --vendor Lenovo -- '.status == "open" and .vendor == "Lenovo"'
+same --older-than 1 -- 'true'
+same --older-than 100000 -- 'false'
+same --older-than 1 --until 2021-06-30 -- '.opened <= "2021-06-30T23:59:59Z"'
 
 # --waiting-on: the side of each open case's latest message, from show --json
 for id in $(jq -r '.[] | select(.status == "open") | .case_id' "$TMP/all.json"); do
