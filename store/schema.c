@@ -6,6 +6,13 @@
  */
 #include "store/store-private.h"
 
+/* Index the messages the full-text index does not hold yet: those above
+ * the highest indexed row id (see migration 4 -> 5). */
+#define FTS_INDEX_PENDING                                                                  \
+    "INSERT INTO messages_fts(rowid, subject, body, quoted)"                               \
+    " SELECT id, subject, body, quoted FROM messages_fts_content"                          \
+    " WHERE id > (SELECT coalesce(max(id), 0) FROM messages_fts_docsize)"
+
 static const char *const MIGRATIONS[] = {
     /* 0 -> 1: cases, messages, their sources and references, FTS. */
     "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -89,6 +96,46 @@ static const char *const MIGRATIONS[] = {
     "  INSERT INTO messages_fts(rowid, subject, body, quoted)"
     "  SELECT id, subject, body, quoted FROM messages_fts_content WHERE id = new.id; END;"
     "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');",
+    /* 3 -> 4: attachments.  messages.attachments is a JSON array of
+     * {name, type, size, text_bytes}; attachment_text holds the decoded text
+     * of the text attachments, in order, each followed by a newline
+     * (text_bytes excludes it; 0 for attachments that are not text).  The
+     * text is indexed with the body (FTS5 cannot read a content view that
+     * calls json_each, hence a plain column), so the view and the update
+     * triggers gain it. */
+    "ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE messages ADD COLUMN attachment_text TEXT NOT NULL DEFAULT '';"
+    "DROP TRIGGER messages_fts_bu; DROP TRIGGER messages_fts_au;"
+    "DROP VIEW messages_fts_content;"
+    "CREATE VIEW messages_fts_content(id, subject, body, quoted) AS"
+    "  SELECT id, subject, body || char(10) || forwarded || char(10) || attachment_text, quoted"
+    "  FROM messages;"
+    "CREATE TRIGGER messages_fts_bu BEFORE UPDATE OF subject, body, quoted, forwarded, attachment_text"
+    "  ON messages BEGIN"
+    "  INSERT INTO messages_fts(messages_fts, rowid, subject, body, quoted)"
+    "  SELECT 'delete', id, subject, body, quoted FROM messages_fts_content WHERE id = old.id; END;"
+    "CREATE TRIGGER messages_fts_au AFTER UPDATE OF subject, body, quoted, forwarded, attachment_text"
+    "  ON messages BEGIN"
+    "  INSERT INTO messages_fts(rowid, subject, body, quoted)"
+    "  SELECT id, subject, body, quoted FROM messages_fts_content WHERE id = new.id; END;"
+    "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');",
+    /* 4 -> 5: the index is filled per transaction, not per row (an FTS5
+     * insert per row flushed the index at every statement).  New rows are
+     * indexed by ck_store_commit with FTS_INDEX_PENDING: every row above the
+     * highest indexed row id (messages_fts_docsize holds one row per indexed
+     * message).  Row ids only grow, so "indexed" is exactly "id <= that
+     * maximum"; a delete or an indexed-column update first indexes the
+     * pending rows, so the triggers only ever see indexed rows.  A partial
+     * index finds the dirty cases without scanning every case. */
+    "DROP TRIGGER messages_fts_ai; DROP TRIGGER messages_fts_bd; DROP TRIGGER messages_fts_bu;"
+    "CREATE TRIGGER messages_fts_bd BEFORE DELETE ON messages BEGIN " FTS_INDEX_PENDING ";"
+    "  INSERT INTO messages_fts(messages_fts, rowid, subject, body, quoted)"
+    "  SELECT 'delete', id, subject, body, quoted FROM messages_fts_content WHERE id = old.id; END;"
+    "CREATE TRIGGER messages_fts_bu BEFORE UPDATE OF subject, body, quoted, forwarded, attachment_text"
+    "  ON messages BEGIN " FTS_INDEX_PENDING ";"
+    "  INSERT INTO messages_fts(messages_fts, rowid, subject, body, quoted)"
+    "  SELECT 'delete', id, subject, body, quoted FROM messages_fts_content WHERE id = old.id; END;"
+    "CREATE INDEX cases_dirty ON cases(id) WHERE dirty;",
 };
 
 /* Read PRAGMA user_version into *version. */
@@ -147,6 +194,13 @@ gboolean ck_store_migrate(CkStore *store, GError **error)
         }
     }
     return TRUE;
+}
+
+/* See store-private.h. */
+gboolean ck_store_index_pending(CkStore *store, GError **error)
+{
+    sqlite3_stmt *stmt = ck_store_prepare(store, FTS_INDEX_PENDING, error);
+    return stmt && ck_store_step_done(store, stmt, "adding new messages to the full-text index", error);
 }
 
 /* See store.h.  The rank argument 1 makes FTS5 compare the index with the
