@@ -3,7 +3,8 @@
 # describes: one case per sample thread (no strays, no thread split or
 # merged), and for each case the message count, status, vendor, severity,
 # customer, stage, title, first date, aliases, decoded subjects/From names,
-# strings in the decoded new text, kept forwarded text and damage warnings.
+# strings in the decoded new text, kept forwarded text, damage warnings and
+# the searches that must find the case.
 # No stored string of any sample may hold U+FFFD or mojibake.
 . "$(dirname "$0")/lib.sh"
 cd "$CASEKB_TOP" || die "cannot enter $CASEKB_TOP"
@@ -78,6 +79,19 @@ for key in $(jq -r '.cases | keys[]' "$expected"); do
     jq -r --arg key "$key" --slurpfile e "$TMP/exp.json" '$e[0] as $exp | '"$(cat "$TMP/check.jq")" "$TMP/show.json" >>"$problems" ||
         note "$key: show --json output is not the expected JSON shape"
     jq -r --arg key "$key" -f "$TMP/mojibake.jq" "$TMP/show.json" >>"$problems"
+    # Each query in the sample's "search" list finds this case.
+    jq -r '.search[]?' "$TMP/exp.json" >"$TMP/queries"
+    while IFS= read -r q; do
+        rc=0
+        ck search --json "$q" >"$TMP/search.json" 2>"$TMP/search.err" || rc=$?
+        if [ "$rc" = 1 ]; then
+            note "$key: search '$q' finds nothing"
+        elif [ "$rc" != 0 ]; then
+            note "$key: search --json '$q' failed (exit $rc): $(head -c 300 "$TMP/search.err")"
+        elif ! jq -e --arg id "$(jq -r .case_id "$TMP/show.json")" 'any(.[]; .case_id == $id)' "$TMP/search.json" >/dev/null; then
+            note "$key: search '$q' does not find the case (found $(jq -c '[.[].case_id] | unique' "$TMP/search.json"))"
+        fi
+    done <"$TMP/queries"
     for f in $(jq -r '.files[]' "$TMP/exp.json"); do
         find "samples/$f" -type f | sed "s|^samples/||; s|^|$key	|" >>"$TMP/want-files"
     done

@@ -21,12 +21,13 @@ ingest_expect_new() {
         fail "ingest $*: expected '$n new', got: $(cat "$TMP/out")"
 }
 
-ingest_expect_new 51 samples
+total=$(jq .messages_total "$CASEKB_TOP/samples/expected.json") || die "cannot read samples/expected.json"
+ingest_expect_new "$total" samples
 counts >"$TMP/first"
 [ -s "$TMP/first" ] || fail "no cases after the first ingest"
 
 ingest_expect_new 0 samples
-grep -Eq "^ingest: 51 messages read, 0 new" "$TMP/out" || fail "second ingest did not read all 51 messages: $(cat "$TMP/out")"
+grep -Eq "^ingest: $total messages read, 0 new" "$TMP/out" || fail "second ingest did not read all $total messages: $(cat "$TMP/out")"
 counts >"$TMP/second"
 cmp -s "$TMP/first" "$TMP/second" || { diff "$TMP/first" "$TMP/second" >&2; fail "cases changed on re-ingest"; }
 
