@@ -3,7 +3,7 @@
 # Dependencies are installed by scripts/install-deps.sh when pkg-config cannot
 # find them (see the deps stamp below).
 
-PKGS      := glib-2.0 gio-2.0 gmime-3.0 json-glib-1.0 libpcre2-8 sqlite3 libxml-2.0 libfyaml opencc
+PKGS      := glib-2.0 gio-2.0 gmime-3.0 json-glib-1.0 libpcre2-8 sqlite3 libxml-2.0 libfyaml opencc libcurl uchardet libytnef libsoup-3.0 libpst
 TEST_PKGS := cmocka
 VARIANT   ?= release
 BUILD     ?= build
@@ -27,7 +27,7 @@ endif
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. $(PKG_CFLAGS) $(CFLAGS)
 LIBS_ALL   = $(LDOPT) $(PKG_LIBS) -lm $(LDFLAGS)
 
-LIB_SRCS  := $(sort $(wildcard ingest/*.c store/*.c analyzer/*.c reports/*.c))
+LIB_SRCS  := $(sort $(wildcard ingest/*.c store/*.c analyzer/*.c reports/*.c serve/*.c))
 CLI_SRCS  := $(sort $(wildcard cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 TOOL_SRCS := $(sort $(wildcard scripts/*.c))
@@ -35,6 +35,8 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(B)/%.o)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
 TOOL_BINS := $(TOOL_SRCS:%.c=$(B)/%)
+# Test-only programs (tests/tools/NAME.c, GLib and GMime only), built by build-tests.
+TEST_TOOL_BINS := $(patsubst %.c,$(B)/%,$(sort $(wildcard tests/tools/*.c)))
 # Fuzz targets (fuzz/fuzz-NAME.c); the same files are replayed by make check.
 FUZZ_TARGETS := $(sort $(patsubst fuzz/fuzz-%.c,%,$(filter-out fuzz/fuzz-common.c,$(wildcard fuzz/fuzz-*.c))))
 REPLAY_BINS  := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
@@ -47,6 +49,8 @@ $(DEPS_STAMP): scripts/install-deps.sh
 	@mkdir -p build
 	@if command -v pkg-config >/dev/null 2>&1 && command -v cc >/dev/null 2>&1 \
 	    && command -v jq >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
+	    && command -v dovecot >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 \
+	    && command -v lspst >/dev/null 2>&1 \
 	    && pkg-config --exists $(PKGS) $(TEST_PKGS); then :; \
 	 else echo "make: missing build dependencies; running scripts/install-deps.sh"; \
 	      sh scripts/install-deps.sh; fi
@@ -79,6 +83,10 @@ $(B)/scripts/%: scripts/%.c $(B)/libcasekb.a | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libcasekb.a $(LIBS_ALL)
 
+$(B)/tests/tools/%: tests/tools/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDOPT) $(shell pkg-config --libs glib-2.0 gmime-3.0) $(LDFLAGS)
+
 # Copied through a temporary name so a running ./casekb is replaced, not written into.
 casekb: $(B)/casekb
 	cp $< $@.tmp && mv -f $@.tmp $@
@@ -86,7 +94,7 @@ casekb: $(B)/casekb
 tools: $(TOOL_BINS)
 
 # Everything a test run needs, in one variant.
-build-tests: $(B)/casekb $(UNIT_BINS) $(TOOL_BINS) $(REPLAY_BINS)
+build-tests: $(B)/casekb $(UNIT_BINS) $(TOOL_BINS) $(REPLAY_BINS) $(TEST_TOOL_BINS)
 
 check:
 	$(MAKE) VARIANT=asan build-tests

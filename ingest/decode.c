@@ -10,6 +10,7 @@
 #include <string.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <uchardet/uchardet.h>
 
 #define REPLACEMENT_CHAR "\xEF\xBF\xBD"
 
@@ -255,10 +256,56 @@ static gboolean has_8bit(const char *data, gsize len)
     return FALSE;
 }
 
+/* Charsets uchardet may name that casekb prefers to GB18030 for unlabelled
+ * bytes, with the iconv name used for each (upper-case detector names). */
+static const CharsetAlias detected_charsets[] = {
+    { "BIG5", "BIG5-HKSCS" },  { "EUC-TW", "EUC-TW" },   { "EUC-KR", "CP949" },
+    { "UHC", "CP949" },        { "SHIFT_JIS", "CP932" }, { "EUC-JP", "EUC-JP" },
+    { "ISO-2022-JP", "ISO-2022-JP" }, { "ISO-2022-KR", "ISO-2022-KR" },
+    { "ISO-2022-CN", "ISO-2022-CN" }, { "GB18030", "GB18030" },
+};
+
+/* The detector needs some 8-bit bytes to say anything useful. */
+#define DETECT_MIN_8BIT 8
+
+/* Number of bytes >= 0x80 in DATA. */
+static gsize count_8bit(const char *data, gsize len)
+{
+    gsize n = 0;
+    for (gsize i = 0; i < len; i++)
+        n += (guchar) data[i] >= 0x80;
+    return n;
+}
+
+/* See decode.h. */
+const char *ck_charset_detect(const char *data, gsize len, const char **detector_said)
+{
+    if (detector_said)
+        *detector_said = NULL;
+    if (!data || count_8bit(data, len) < DETECT_MIN_8BIT)
+        return NULL;
+    uchardet_t ud = uchardet_new();
+    const char *result = NULL;
+    if (uchardet_handle_data(ud, data, len) == 0) {
+        uchardet_data_end(ud);
+        char *name = g_ascii_strup(uchardet_get_charset(ud), -1);
+        if (detector_said && *name)
+            *detector_said = g_intern_string(name);
+        for (gsize i = 0; i < G_N_ELEMENTS(detected_charsets) && !result; i++)
+            if (strcmp(name, detected_charsets[i].label) == 0)
+                result = ck_charset_canonical(detected_charsets[i].iconv_name);
+        g_free(name);
+    }
+    uchardet_delete(ud);
+    return result;
+}
+
 /* Decode unlabelled bytes: UTF-8 when valid, else FALLBACK (an iconv name
- * or NULL), else GB18030; when the fallback leaves bytes unmapped GB18030
- * is tried too and the reading with fewer replacements wins.  Sets *used
- * to the charset chosen (static).  Caller g_free()s the result. */
+ * or NULL), else the charset uchardet names when it is a CJK charset other
+ * than GB18030 and reads the bytes with no more replacements, else
+ * GB18030; when the fallback leaves bytes unmapped GB18030 is tried too and
+ * the reading with fewer replacements wins.  Sets *used to the charset
+ * chosen (static).  Caller g_free()s the result. */
 static char *decode_unlabelled(const char *data, gsize len, const char *fallback,
                                guint *n_replaced, const char **used)
 {
@@ -270,6 +317,8 @@ static char *decode_unlabelled(const char *data, gsize len, const char *fallback
     }
     char *best = NULL;
     guint best_replaced = G_MAXUINT;
+    if (!fallback)
+        fallback = ck_charset_detect(data, len, NULL);
     if (fallback && strcmp(fallback, "UTF-8") != 0 && strcmp(fallback, "GB18030") != 0) {
         best = decode_with(fallback, data, len, &best_replaced);
         if (best)
@@ -372,6 +421,59 @@ char *ck_decode_bytes(const char *data, gssize len, const char *charset,
                       const char *fallback, guint *n_replaced)
 {
     return ck_decode_bytes_full(data, len, charset, fallback, n_replaced, NULL);
+}
+
+/* Byte-order marks and the iconv name each one stands for, longest first. */
+static const struct { const char *bom; gsize len; const char *iconv_name; } byte_order_marks[] = {
+    { "\xFF\xFE\x00\x00", 4, "UTF-32LE" }, { "\x00\x00\xFE\xFF", 4, "UTF-32BE" },
+    { "\xEF\xBB\xBF", 3, "UTF-8" },        { "\xFF\xFE", 2, "UTF-16LE" },
+    { "\xFE\xFF", 2, "UTF-16BE" },
+};
+
+/* "UTF-16LE" or "UTF-16BE" when DATA looks like UTF-16 text without a BOM
+ * (a NUL in at least a third of the odd, resp. even, positions of its first
+ * 4 KiB and almost none in the others), else NULL. */
+static const char *sniff_utf16(const char *data, gsize len)
+{
+    gsize n = MIN(len, 4096) & ~(gsize) 1, even = 0, odd = 0;
+    for (gsize i = 0; i < n; i += 2) {
+        even += data[i] == '\0';
+        odd += data[i + 1] == '\0';
+    }
+    gsize pairs = n / 2;
+    if (pairs < 2)
+        return NULL;
+    if (odd * 3 >= pairs && even * 20 <= pairs)
+        return "UTF-16LE";
+    if (even * 3 >= pairs && odd * 20 <= pairs)
+        return "UTF-16BE";
+    return NULL;
+}
+
+/* See decode.h. */
+char *ck_decode_text_file(const char *data, gsize len, const char *charset, guint *n_replaced,
+                          const char **used_charset)
+{
+    const char *iconv_name = NULL;
+    gsize skip = 0;
+    for (gsize i = 0; i < G_N_ELEMENTS(byte_order_marks) && !iconv_name; i++) {
+        if (len >= byte_order_marks[i].len
+            && memcmp(data, byte_order_marks[i].bom, byte_order_marks[i].len) == 0) {
+            iconv_name = byte_order_marks[i].iconv_name;
+            skip = byte_order_marks[i].len;
+        }
+    }
+    if (!iconv_name)
+        iconv_name = sniff_utf16(data, len);
+    if (!iconv_name)
+        return ck_decode_bytes_full(data, len, charset, NULL, n_replaced, used_charset);
+    guint replaced = 0;
+    char *text = decode_with(iconv_name, data + skip, len - skip, &replaced);
+    if (n_replaced)
+        *n_replaced = replaced;
+    if (used_charset)
+        *used_charset = iconv_name;
+    return text;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -3,7 +3,8 @@
  * Rules (casekb's, from real Chinese mail): labels gb2312, gbk, x-gbk, cp936,
  * euc-cn decode as GB18030; big5 as Big5-HKSCS; bytes with no label are
  * UTF-8 when valid, else the fallback charset (the message's own declared
- * text charset), else GB18030.  Nothing here ever fails: bytes a charset
+ * text charset), else the CJK charset uchardet names (Big5, EUC-KR,
+ * Shift_JIS, ...) when it reads the bytes cleanly, else GB18030.  Nothing here ever fails: bytes a charset
  * cannot map become U+FFFD and are counted in *n_replaced.
  * Every returned string is newly allocated strict UTF-8 (ck_utf8_sanitize:
  * no code point above U+10FFFF, no surrogate, no overlong form, no NUL);
@@ -41,6 +42,23 @@ char *ck_decode_bytes(const char *data, gssize len, const char *charset,
 char *ck_decode_bytes_full(const char *data, gssize len, const char *charset,
                            const char *fallback, guint *n_replaced,
                            const char **used_charset);
+
+/* Decode the LEN bytes of a text file (an attachment): a byte-order mark
+ * picks UTF-8, UTF-16 or UTF-32 (and is dropped), as does UTF-16 without a
+ * BOM recognised by its NUL bytes; otherwise the bytes are decoded like
+ * ck_decode_bytes_full() with CHARSET (the part's label, may be NULL) and
+ * no fallback.  *used_charset (may be NULL) gets the static iconv name
+ * used. */
+char *ck_decode_text_file(const char *data, gsize len, const char *charset, guint *n_replaced,
+                          const char **used_charset);
+
+/* Ask uchardet which charset LEN bytes of DATA are in.  Returns the iconv
+ * name casekb decodes with (static) when the detector names a CJK charset
+ * (Big5, EUC-KR, Shift_JIS, EUC-JP, EUC-TW, ISO-2022-*, GB18030), else
+ * NULL: also for fewer than 8 bytes >= 0x80, too few to tell.
+ * *detector_said (may be NULL) gets the detector's own answer upper-cased
+ * (interned string), or NULL when it said nothing. */
+const char *ck_charset_detect(const char *data, gsize len, const char **detector_said);
 
 /* Decode a raw header value: unfold, decode RFC 2047 words in any charset
  * (adjacent words of one charset joined before decoding, so a character split

@@ -7,6 +7,7 @@ CkMessage *ck_message_new(void)
     CkMessage *msg = g_new0(CkMessage, 1);
     msg->references = g_ptr_array_new_with_free_func(g_free);
     msg->warnings = g_ptr_array_new_with_free_func(g_free);
+    msg->attachments = g_ptr_array_new_with_free_func((GDestroyNotify) ck_attachment_free);
     msg->subject = g_strdup("");
     msg->from_name = g_strdup("");
     msg->from_addr = g_strdup("");
@@ -39,6 +40,7 @@ void ck_message_free(CkMessage *msg)
     g_free(msg->raw_headers);
     g_free(msg->source_path);
     g_ptr_array_unref(msg->warnings);
+    g_ptr_array_unref(msg->attachments);
     g_free(msg);
 }
 
@@ -68,4 +70,38 @@ char *ck_time_iso(gint64 t)
 char *ck_message_date_iso(const CkMessage *msg)
 {
     return ck_time_iso(msg->date);
+}
+
+/* See message.h. */
+CkAttachment *ck_attachment_new(const char *name, const char *type, gint64 size, const char *text)
+{
+    CkAttachment *att = g_new0(CkAttachment, 1);
+    att->name = g_strdup(name ? name : "");
+    att->type = g_strdup(type ? type : "");
+    att->size = size;
+    att->text = g_strdup(text ? text : "");
+    return att;
+}
+
+/* See message.h. */
+void ck_attachment_free(CkAttachment *att)
+{
+    if (!att)
+        return;
+    g_free(att->name);
+    g_free(att->type);
+    g_free(att->text);
+    g_free(att);
+}
+
+/* See message.h. */
+char *ck_message_attachment_text(const CkMessage *msg)
+{
+    GString *all = g_string_new(NULL);
+    for (guint i = 0; i < msg->attachments->len; i++) {
+        const CkAttachment *att = g_ptr_array_index(msg->attachments, i);
+        if (*att->text)
+            g_string_append_printf(all, "%s\n", att->text);
+    }
+    return g_string_free(all, FALSE);
 }

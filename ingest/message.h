@@ -8,7 +8,8 @@
  * Invariants: every char * field is NULL or strict UTF-8 as
  * g_utf8_validate() means it (no surrogate, nothing above U+10FFFF, no
  * overlong form; never U+0000): ck_message_parse() checks every field
- * last.  Text fields that are "empty" are "" rather than NULL once
+ * last, the attachments' name, type and text included.  Text fields that
+ * are "empty" are "" rather than NULL once
  * ck_message_parse() returns.  The message owns every field; free it with
  * ck_message_free().
  */
@@ -16,6 +17,21 @@
 #define CASEKB_MESSAGE_H
 
 #include <glib.h>
+
+/* One attachment of a message (a MIME part that is not the body, or a file
+ * inside a TNEF winmail.dat).  Text attachments (txt, log, csv, ini, xml,
+ * json, reg, ... by type, name or content) keep their decoded text; others
+ * only their name, type and size, with text "". */
+typedef struct {
+    char *name;                /* file name, "" when none */
+    char *type;                /* MIME type, lower-case ("text/plain") */
+    gint64 size;               /* bytes of the content, transfer encoding undone */
+    char *text;                /* decoded text (at most CK_ATTACHMENT_TEXT_MAX bytes), or "" */
+} CkAttachment;
+
+/* At most this many bytes of text are kept per attachment (cut at a
+ * character boundary, with a warning). */
+#define CK_ATTACHMENT_TEXT_MAX (1024 * 1024)
 
 typedef struct {
     char *message_id;          /* without angle brackets; synthesized when absent */
@@ -39,7 +55,20 @@ typedef struct {
     char content_hash[65];     /* SHA-256 hex of the raw bytes */
     GPtrArray *warnings;       /* char *, one line each, e.g. "base64 cut off" */
     gboolean html_only;        /* body came from text/html */
+    GPtrArray *attachments;    /* CkAttachment *, in the order of the message's parts */
 } CkMessage;
+
+/* A new attachment holding copies of NAME, TYPE (NULL: "") and TEXT (NULL:
+ * "").  Free with ck_attachment_free(). */
+CkAttachment *ck_attachment_new(const char *name, const char *type, gint64 size, const char *text);
+
+/* Free an attachment.  NULL is allowed. */
+void ck_attachment_free(CkAttachment *att);
+
+/* The texts of MSG's attachments joined as the store keeps them: each text
+ * attachment's text followed by "\n", in order (non-text ones add nothing).
+ * Caller g_free()s. */
+char *ck_message_attachment_text(const CkMessage *msg);
 
 /* Allocate an empty message; all strings "" or NULL, arrays empty.
  * Caller frees with ck_message_free(). */

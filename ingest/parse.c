@@ -13,8 +13,10 @@
 #include <gmime/gmime.h>
 #include <libxml/parser.h>
 
+#include "ingest/attach.h"
 #include "ingest/decode.h"
 #include "ingest/split.h"
+#include "ingest/tnef.h"
 
 /* How deep message/rfc822 parts inside message/rfc822 parts are followed. */
 #define MAX_FORWARD_DEPTH 8
@@ -64,6 +66,7 @@ typedef struct {
     GMimePart *plain;        /* first inline text/plain */
     GMimePart *html;         /* first inline text/html */
     GPtrArray *forwards;     /* GMimeMessage * of message/rfc822 parts */
+    GPtrArray *attachments;  /* GMimePart * of the other leaf parts with a name or not text */
     gboolean keep_unparsed;  /* GMime stopped at its nesting limit: keep what it left */
     GString *unparsed;       /* content of multiparts GMime left unparsed (owned) */
     gboolean too_deep;       /* parts below GMIME_MAX_DEPTH were skipped */
@@ -476,12 +479,17 @@ static void collect_body_parts(GMimeObject *obj, BodyParts *parts, int depth)
         GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
         if (inner)
             g_ptr_array_add(parts->forwards, inner);
-    } else if (GMIME_IS_PART(obj) && !g_mime_part_is_attachment(GMIME_PART(obj))) {
+    } else if (GMIME_IS_PART(obj)) {
+        GMimePart *part = GMIME_PART(obj);
         GMimeContentType *type = g_mime_object_get_content_type(obj);
-        if (!parts->plain && g_mime_content_type_is_type(type, "text", "plain"))
-            parts->plain = GMIME_PART(obj);
-        else if (!parts->html && g_mime_content_type_is_type(type, "text", "html"))
-            parts->html = GMIME_PART(obj);
+        gboolean attached = g_mime_part_is_attachment(part);
+        if (!attached && !parts->plain && g_mime_content_type_is_type(type, "text", "plain"))
+            parts->plain = part;
+        else if (!attached && !parts->html && g_mime_content_type_is_type(type, "text", "html"))
+            parts->html = part;
+        else if (attached || g_mime_part_get_filename(part)
+                 || !g_mime_content_type_is_type(type, "text", "*"))
+            g_ptr_array_add(parts->attachments, part);
     }
 }
 
@@ -692,13 +700,85 @@ static void add_unparsed_text(ParseCtx *ctx, const BodyParts *parts, char **text
     g_free(raw);
 }
 
+/* Add each line of WARNINGS (char *) to ctx->msg, then empty the array. */
+static void ctx_warn_all(ParseCtx *ctx, GPtrArray *warnings)
+{
+    for (guint i = 0; i < warnings->len; i++)
+        ctx_warn(ctx, "%s", (const char *) g_ptr_array_index(warnings, i));
+    g_ptr_array_set_size(warnings, 0);
+}
+
+/* TRUE when TEXT holds nothing but white space. */
+static gboolean is_blank(const char *text)
+{
+    for (const char *p = text; *p; p = g_utf8_next_char(p))
+        if (!g_unichar_isspace(g_utf8_get_char(p)))
+            return FALSE;
+    return TRUE;
+}
+
+/* TRUE when PART (named NAME, may be NULL) is a TNEF stream. */
+static gboolean is_tnef_part(GMimePart *part, const char *name)
+{
+    GMimeContentType *type = g_mime_object_get_content_type(GMIME_OBJECT(part));
+    return g_mime_content_type_is_type(type, "application", "ms-tnef")
+           || g_mime_content_type_is_type(type, "application", "vnd.ms-tnef")
+           || (name && g_ascii_strcasecmp(name, "winmail.dat") == 0);
+}
+
+/* Add the TNEF stream in BYTES (part NAME) to ctx->msg: its files as
+ * attachments, its body as *text when the message has no text of its own;
+ * problems go to WARNINGS. */
+static void add_tnef(ParseCtx *ctx, const GByteArray *bytes, const char *name, char **text,
+                     GPtrArray *warnings)
+{
+    char *body = NULL;
+    ck_tnef_read((const char *) bytes->data, bytes->len, name, &body, ctx->msg->attachments, warnings);
+    if (is_blank(*text) && *body)
+        set_field(text, body);
+    else
+        g_free(body);
+}
+
+/* Read the attachment parts of PARTS into ctx->msg->attachments (TNEF
+ * streams opened, their body becoming *text when there is none), with
+ * their warnings. */
+static void add_attachments(ParseCtx *ctx, const BodyParts *parts, char **text)
+{
+    GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < parts->attachments->len; i++) {
+        GMimePart *part = g_ptr_array_index(parts->attachments, i);
+        GMimeObject *obj = GMIME_OBJECT(part);
+        GMimeContentType *ct = g_mime_object_get_content_type(obj);
+        char *type = ct ? g_mime_content_type_get_mime_type(ct) : g_strdup("application/octet-stream");
+        const char *name = g_mime_part_get_filename(part);
+        const char *charset = g_mime_object_get_content_type_parameter(obj, "charset");
+        gboolean cut_off = FALSE;
+        GByteArray *bytes = part_content_bytes(ctx, part, name ? name : type, &cut_off);
+        if (is_tnef_part(part, name))
+            add_tnef(ctx, bytes, name ? name : "winmail.dat", text, warnings);
+        else
+            g_ptr_array_add(ctx->msg->attachments,
+                            ck_attachment_from_bytes(name, type, charset, (const char *) bytes->data,
+                                                     bytes->len, warnings));
+        ctx_warn_all(ctx, warnings);
+        g_byte_array_unref(bytes);
+        g_free(type);
+    }
+    g_ptr_array_unref(warnings);
+}
+
 /* Fill *out with the text of MESSAGE: the first inline text/plain part,
  * else the first inline text/html part made text, then content GMime left
- * unparsed, plus the text of every message/rfc822 part it carries.  Clear
- * *out with message_text_clear(). */
+ * unparsed, plus the text of every message/rfc822 part it carries.  Its
+ * attachments, and those of the messages it forwards, go to ctx->msg (a
+ * TNEF body becomes the text of the message that has none), and a message
+ * left without text says so in a warning.  Clear *out with
+ * message_text_clear(). */
 static void message_text(ParseCtx *ctx, GMimeMessage *message, MessageText *out)
 {
-    BodyParts parts = { NULL, NULL, g_ptr_array_new(), ctx->nesting_overflow, g_string_new(NULL), FALSE };
+    BodyParts parts = { NULL, NULL, g_ptr_array_new(), g_ptr_array_new(), ctx->nesting_overflow,
+                        g_string_new(NULL), FALSE };
     collect_body_parts(g_mime_message_get_mime_part(message), &parts, 0);
     out->forwarded = g_string_new(NULL);
     out->html_quoted = NULL;
@@ -713,11 +793,16 @@ static void message_text(ParseCtx *ctx, GMimeMessage *message, MessageText *out)
         out->text = g_strdup("");
     }
     add_unparsed_text(ctx, &parts, &out->text);
+    add_attachments(ctx, &parts, &out->text);
+    if (!parts.plain && !parts.html && parts.forwards->len == 0 && is_blank(out->text))
+        ctx_warn(ctx, ctx->depth == 0 ? "no text part found: the message is stored without text"
+                                      : "a forwarded message has no text part");
     if (!out->html_quoted)
         out->html_quoted = g_strdup("");
     for (guint i = 0; i < parts.forwards->len; i++)
         append_forward(ctx, out->forwarded, g_ptr_array_index(parts.forwards, i));
     g_ptr_array_unref(parts.forwards);
+    g_ptr_array_unref(parts.attachments);
     g_string_free(parts.unparsed, TRUE);
 }
 
@@ -811,11 +896,33 @@ static GByteArray *drop_damaged_header_lines(const char *data, gsize len, guint 
     return copy;
 }
 
+/* The charset to read the unlabelled 8-bit bytes of a message that
+ * declares none with, from uchardet over its raw bytes DATA: a CJK charset
+ * other than GB18030 it names (with a warning: a guess), else NULL (the
+ * GB18030 default; a warning too when the detector named something else).
+ * Valid UTF-8 and plain ASCII need no guess. */
+static const char *guess_message_charset(ParseCtx *ctx, const char *data, gsize len)
+{
+    if (g_utf8_validate_len(data, len, NULL))
+        return NULL;
+    const char *said = NULL;
+    const char *detected = ck_charset_detect(data, len, &said);
+    if (detected && strcmp(detected, "GB18030") != 0) {
+        ctx_warn(ctx, "no charset label: charset guessed as %s", detected);
+        return detected;
+    }
+    if (!detected && said && strcmp(said, "ASCII") != 0)
+        ctx_warn(ctx, "no charset label: charset guessed as GB18030 (the detector said %s)", said);
+    return NULL;
+}
+
 /* Fill ctx->msg from the parsed MESSAGE whose raw bytes are DATA. */
 static void fill_message(ParseCtx *ctx, GMimeMessage *message, const char *data, gsize len)
 {
     CkMessage *msg = ctx->msg;
     ctx->fallback = declared_text_charset(g_mime_message_get_mime_part(message), 0);
+    if (!ctx->fallback)
+        ctx->fallback = guess_message_charset(ctx, data, len);
     gsize header_len = header_block_length(data, len);
     set_field(&msg->raw_headers, ck_decode_bytes(data, header_len, NULL, ctx->fallback, NULL));
     fill_headers(ctx, msg, GMIME_OBJECT(message));
@@ -1038,6 +1145,12 @@ static void sanitize_message(ParseCtx *ctx)
         sanitize_field(ctx, fields[i].field, fields[i].name);
     for (guint i = 0; i < m->references->len; i++)
         sanitize_field(ctx, (char **) &m->references->pdata[i], "References");
+    for (guint i = 0; i < m->attachments->len; i++) {
+        CkAttachment *att = g_ptr_array_index(m->attachments, i);
+        sanitize_field(ctx, &att->name, "an attachment's name");
+        sanitize_field(ctx, &att->type, "an attachment's type");
+        sanitize_field(ctx, &att->text, "an attachment's text");
+    }
 }
 
 /* See parse.h. */

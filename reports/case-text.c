@@ -113,6 +113,22 @@ static void print_case_header(FILE *out, JsonObject *doc)
     g_free(causes);
 }
 
+/* Print the attachments of message M: "[attachment] NAME (TYPE, N bytes)",
+ * then the text of a text attachment. */
+static void print_attachments(FILE *out, JsonObject *m)
+{
+    JsonArray *list = json_object_has_member(m, "attachments") ? json_object_get_array_member(m, "attachments") : NULL;
+    for (guint i = 0; list && i < json_array_get_length(list); i++) {
+        JsonObject *a = json_array_get_object_element(list, i);
+        fputs("\n[attachment] ", out);
+        ck_text_put_line(out, ck_json_str(a, "name"));
+        fprintf(out, " (%s, %" G_GINT64_FORMAT " bytes)\n", ck_json_str(a, "type"), ck_json_int(a, "size"));
+        const char *text = ck_json_str(a, "text");
+        if (text[0])
+            fprintf(out, "%s\n", text);
+    }
+}
+
 /* See case-text.h. */
 void ck_text_case_document(FILE *out, JsonNode *node)
 {
@@ -133,5 +149,6 @@ void ck_text_case_document(FILE *out, JsonNode *node)
         const char *forwarded = ck_json_str(m, "forwarded");
         if (forwarded[0])
             fprintf(out, "\n[forwarded]\n%s\n", forwarded);
+        print_attachments(out, m);
     }
 }

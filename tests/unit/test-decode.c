@@ -323,6 +323,65 @@ static void test_utf8_sanitize(void **state)
     g_free(text);
 }
 
+/* A Big5 sentence (繁體中文的啟用失敗訊息，請協助確認原因，謝謝) long enough for
+ * the detector. */
+#define BIG5_SENTENCE "\xc1\x63\xc5\xe9\xa4\xa4\xa4\xe5\xaa\xba\xb1\xd2\xa5\xce\xa5\xa2\xb1\xd1" \
+    "\xb0\x54\xae\xa7\xa1\x41\xbd\xd0\xa8\xf3\xa7\x55\xbd\x54\xbb\x7b\xad\xec\xa6\x5d\xa1\x41" \
+    "\xc1\xc2\xc1\xc2"
+
+/* Unlabelled Big5 with no declared charset: uchardet's answer wins over the
+ * GB18030 default (which reads these bytes as mojibake without complaint),
+ * while a short or GBK text keeps GB18030. */
+static void test_unlabelled_big5_detected(void **state)
+{
+    (void) state;
+    guint replaced = 99;
+    const char *used = NULL;
+    char *text = ck_decode_bytes_full(BIG5_SENTENCE, -1, NULL, NULL, &replaced, &used);
+    char *expect = g_convert(BIG5_SENTENCE, -1, "UTF-8", "BIG5", NULL, NULL, NULL);
+    assert_string_equal(text, expect);
+    assert_true(g_str_has_prefix(used, "BIG5"));
+    assert_int_equal(replaced, 0);
+    g_free(expect);
+    g_free(text);
+    assert_true(g_str_has_prefix(ck_charset_detect(BIG5_SENTENCE, strlen(BIG5_SENTENCE), NULL), "BIG5"));
+    assert_null(ck_charset_detect(ZHONGWEN_GB, 4, NULL));   /* too few bytes to tell */
+    /* a labelled part keeps its label's rule: gb2312 is still GB18030 */
+    text = ck_decode_bytes_full(ZHONGWEN_GB, -1, "gb2312", NULL, &replaced, &used);
+    assert_string_equal(text, ZHONGWEN_UTF8);
+    assert_string_equal(used, "GB18030");
+    g_free(text);
+}
+
+/* Text files: a BOM picks UTF-8/16/32 (and is dropped), UTF-16 without a
+ * BOM is recognised by its NULs, other bytes follow the unlabelled rule. */
+static void test_decode_text_file(void **state)
+{
+    (void) state;
+    static const struct { const char *data; gsize len; const char *used; } cases[] = {
+        { "\xFF\xFE\x2D\x4E\x87\x65", 6, "UTF-16LE" },
+        { "\xFE\xFF\x4E\x2D\x65\x87", 6, "UTF-16BE" },
+        { "\xFF\xFE\0\0\x2D\x4E\0\0\x87\x65\0\0", 12, "UTF-32LE" },
+        { "\0\0\xFE\xFF\0\0\x4E\x2D\0\0\x65\x87", 12, "UTF-32BE" },
+        { "\xEF\xBB\xBF" ZHONGWEN_UTF8, 9, "UTF-8" },
+        { ZHONGWEN_GB, 4, "GB18030" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        guint replaced = 99;
+        const char *used = NULL;
+        char *text = ck_decode_text_file(cases[i].data, cases[i].len, NULL, &replaced, &used);
+        assert_string_equal(text, ZHONGWEN_UTF8);
+        assert_string_equal(used, cases[i].used);
+        assert_int_equal(replaced, 0);
+        g_free(text);
+    }
+    const char *used = NULL;
+    char *text = ck_decode_text_file("s\0l\0m\0g\0r\0 \0/\0d\0l\0v\0", 20, NULL, NULL, &used);
+    assert_string_equal(text, "slmgr /dlv");
+    assert_string_equal(used, "UTF-16LE");
+    g_free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +401,8 @@ int main(void)
         cmocka_unit_test(test_utf8_beyond_unicode_replaced),
         cmocka_unit_test(test_header_utf8_beyond_unicode),
         cmocka_unit_test(test_utf8_sanitize),
+        cmocka_unit_test(test_unlabelled_big5_detected),
+        cmocka_unit_test(test_decode_text_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -601,6 +601,154 @@ static void test_references_duplicates(void **state)
     ck_message_free(msg);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Attachments, TNEF, charset guessing                                     */
+
+/* A multipart/mixed message: a text body, then ATTACHMENT_PARTS (MIME part
+ * texts, boundary "b").  Caller frees the message. */
+static CkMessage *parse_with_parts(const char *body_part, const char *attachment_parts)
+{
+    char *text = g_strconcat("From: a@x\nSubject: s\nDate: Mon, 3 Jun 2024 10:00:00 +0800\n"
+                             "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n",
+                             body_part, attachment_parts, "--b--\n", NULL);
+    CkMessage *msg = parse_text(text, -1);
+    g_free(text);
+    return msg;
+}
+
+/* Text attachments are kept with their decoded text (UTF-16LE dlv.txt,
+ * unlabelled GBK .log), others by name, type and size; the body is still
+ * the text/plain part.  Before: attachments were dropped. */
+static void test_text_attachments(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_with_parts(
+        "--b\nContent-Type: text/plain; charset=utf-8\n\nsee attached\n",
+        /* "错误: 0xC004F074" as UTF-16LE with a BOM, base64 */
+        "--b\nContent-Type: text/plain; name=dlv.txt\nContent-Disposition: attachment; filename=dlv.txt\n"
+        "Content-Transfer-Encoding: base64\n\n//4Zle+LOgAgADAAeABDADAAMAA0AEYAMAA3ADQA\n"
+        /* "错误: 0xC004F009" in GBK, no charset, 8bit */
+        "--b\nContent-Type: application/octet-stream; name=a.log\nContent-Disposition: attachment; filename=a.log\n\n"
+        "\xB4\xED\xCE\xF3: 0xC004F009\n"
+        "--b\nContent-Type: image/png; name=shot.png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n");
+    print_warnings(msg);
+    assert_string_equal(msg->body, "see attached");
+    assert_int_equal(msg->attachments->len, 3);
+    CkAttachment *a = g_ptr_array_index(msg->attachments, 0);
+    assert_string_equal(a->name, "dlv.txt");
+    assert_string_equal(a->text, "\xE9\x94\x99\xE8\xAF\xAF: 0xC004F074");
+    a = g_ptr_array_index(msg->attachments, 1);
+    assert_string_equal(a->name, "a.log");
+    assert_string_equal(a->text, "\xE9\x94\x99\xE8\xAF\xAF: 0xC004F009");
+    a = g_ptr_array_index(msg->attachments, 2);
+    assert_string_equal(a->type, "image/png");
+    assert_int_equal(a->size, 8);
+    assert_string_equal(a->text, "");
+    char *joined = ck_message_attachment_text(msg);
+    assert_string_equal(joined, "\xE9\x94\x99\xE8\xAF\xAF: 0xC004F074\n\xE9\x94\x99\xE8\xAF\xAF: 0xC004F009\n");
+    g_free(joined);
+    ck_message_free(msg);
+}
+
+/* tests/fixtures/attach/winmail.dat in base64; caller frees. */
+static char *winmail_base64(void)
+{
+    const char *top = g_getenv("CASEKB_TOP") ? g_getenv("CASEKB_TOP") : ".";
+    char *path = g_build_filename(top, "tests", "fixtures", "attach", "winmail.dat", NULL);
+    char *tnef = NULL;
+    gsize len = 0;
+    assert_true(g_file_get_contents(path, &tnef, &len, NULL));
+    char *b64 = g_base64_encode((const guchar *) tnef, len);
+    g_free(tnef);
+    g_free(path);
+    return b64;
+}
+
+/* Parse a message whose only part is the TNEF stream B64 (base64). */
+static CkMessage *parse_tnef_only(const char *b64)
+{
+    char *text = g_strconcat("From: a@x\nSubject: s\nDate: Mon, 3 Jun 2024 10:00:00 +0800\nMIME-Version: 1.0\n"
+                             "Content-Type: application/ms-tnef; name=\"winmail.dat\"\n"
+                             "Content-Transfer-Encoding: base64\n\n", b64, "\n", NULL);
+    CkMessage *msg = parse_text(text, -1);
+    g_free(text);
+    return msg;
+}
+
+/* A message whose only part is winmail.dat gets the TNEF body as its text
+ * and the TNEF's files as attachments.  Before: stored empty, no warning. */
+static void test_tnef_only_message(void **state)
+{
+    (void) state;
+    char *b64 = winmail_base64();
+    CkMessage *msg = parse_tnef_only(b64);
+    print_warnings(msg);
+    assert_non_null(strstr(msg->body, "0xC004F050"));
+    assert_int_equal(msg->attachments->len, 1);
+    assert_string_equal(((CkAttachment *) g_ptr_array_index(msg->attachments, 0))->name, "xpr.txt");
+    assert_int_equal(msg->warnings->len, 0);
+    ck_message_free(msg);
+    /* the same stream cut short: a warning naming it, and the no-text warning */
+    b64[strlen(b64) / 2] = '\0';
+    msg = parse_tnef_only(b64);
+    assert_true(has_warning(msg, "winmail.dat: cut off"));
+    assert_true(has_warning(msg, "no text part found"));
+    assert_string_equal(msg->body, "");
+    ck_message_free(msg);
+    g_free(b64);
+}
+
+/* A forwarded Outlook mail that is only a winmail.dat: its TNEF body is the
+ * forwarded text and its file is listed with the forwarding message. */
+static void test_forwarded_tnef(void **state)
+{
+    (void) state;
+    char *b64 = winmail_base64();
+    char *inner = g_strconcat("--b\nContent-Type: message/rfc822\n\nFrom: c@y\nSubject: inner\n"
+                              "MIME-Version: 1.0\nContent-Type: application/ms-tnef; name=\"winmail.dat\"\n"
+                              "Content-Transfer-Encoding: base64\n\n", b64, "\n", NULL);
+    CkMessage *msg = parse_with_parts("--b\nContent-Type: text/plain\n\nFYI, the customer's mail\n", inner);
+    print_warnings(msg);
+    assert_string_equal(msg->body, "FYI, the customer's mail");
+    assert_non_null(strstr(msg->forwarded, "0xC004F050"));
+    assert_int_equal(msg->attachments->len, 1);
+    assert_string_equal(((CkAttachment *) g_ptr_array_index(msg->attachments, 0))->name, "xpr.txt");
+    ck_message_free(msg);
+    g_free(inner);
+    g_free(b64);
+}
+
+/* A message with no text part at all says so.  Before: no warning. */
+static void test_no_text_part_warning(void **state)
+{
+    (void) state;
+    CkMessage *msg = parse_with_parts("", "--b\nContent-Type: image/png; name=a.png\n"
+                                          "Content-Transfer-Encoding: base64\n\niVBORw0KGgo=\n");
+    assert_true(has_warning(msg, "no text part found"));
+    assert_int_equal(msg->attachments->len, 1);
+    ck_message_free(msg);
+}
+
+/* Big5 mail with the charset label removed: subject and body read as
+ * Big5 (uchardet), with a warning that it is a guess.  Before: GB18030
+ * mojibake and no warning. */
+static void test_unlabelled_big5_message(void **state)
+{
+    (void) state;
+    /* 嘉南客運終端啟用失敗 / 本公司站務終端今天執行啟用全部出現錯誤，請協助確認原因，謝謝。 */
+    CkMessage *msg = parse_text("From: a@x\nDate: Mon, 3 Jun 2024 10:00:00 +0800\n"
+                                "Subject: \xb9\xc5\xab\x6e\xab\xc8\xb9\x42\xb2\xd7\xba\xdd\xb1\xd2\xa5\xce\xa5\xa2\xb1\xd1\n\n"
+                                "\xa5\xbb\xa4\xbd\xa5\x71\xaf\xb8\xb0\xc8\xb2\xd7\xba\xdd\xa4\xb5\xa4\xd1\xb0\xf5\xa6\xe6"
+                                "\xb1\xd2\xa5\xce\xa5\xfe\xb3\xa1\xa5\x58\xb2\x7b\xbf\xf9\xbb\x7e\xa1\x41\xbd\xd0\xa8\xf3"
+                                "\xa7\x55\xbd\x54\xbb\x7b\xad\xec\xa6\x5d\xa1\x41\xc1\xc2\xc1\xc2\xa1\x43\n", -1);
+    print_warnings(msg);
+    assert_string_equal(msg->subject, "\xe5\x98\x89\xe5\x8d\x97\xe5\xae\xa2\xe9\x81\x8b\xe7\xb5\x82\xe7\xab\xaf"
+                                      "\xe5\x95\x9f\xe7\x94\xa8\xe5\xa4\xb1\xe6\x95\x97");
+    assert_true(g_str_has_prefix(msg->body, "\xe6\x9c\xac\xe5\x85\xac\xe5\x8f\xb8"));   /* 本公司 */
+    assert_true(has_warning(msg, "no charset label: charset guessed as BIG5"));
+    ck_message_free(msg);
+}
+
 int main(void)
 {
     ck_parse_init();
@@ -628,6 +776,11 @@ int main(void)
         cmocka_unit_test(test_multipart_deeper_than_gmime),
         cmocka_unit_test(test_references_duplicates),
         cmocka_unit_test(test_many_references),
+        cmocka_unit_test(test_text_attachments),
+        cmocka_unit_test(test_tnef_only_message),
+        cmocka_unit_test(test_forwarded_tnef),
+        cmocka_unit_test(test_no_text_part_warning),
+        cmocka_unit_test(test_unlabelled_big5_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

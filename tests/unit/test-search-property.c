@@ -3,7 +3,7 @@
  * archive, ingested through the real pipeline.  At least 500 random
  * substrings of 1 to 8 characters (Chinese, English and mixed) are each
  * searched as a "phrase"; the result must be every message whose subject,
- * new, forwarded or quoted text contains it after the tokenizer's folding
+ * new, forwarded, quoted or attachment text contains it after the tokenizer's folding
  * (NFKC, case, Traditional -> Simplified) — 100% recall and precision. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +19,7 @@
 
 typedef struct {
     gint64 rowid;
-    char *folded;     /* subject, body, forwarded, quoted folded, joined by \x1f */
+    char *folded;     /* subject, body, forwarded, quoted, attachment_text folded, joined by \x1f */
     char *raw_body;   /* new text as stored, to cut substrings from */
 } StoredText;
 
@@ -50,12 +50,13 @@ static GPtrArray *load_texts(CkStore *store)
     GPtrArray *texts = g_ptr_array_new_with_free_func(stored_text_free);
     sqlite3_stmt *stmt = NULL;
     assert_int_equal(sqlite3_prepare_v2(ck_store_db(store),
-        "SELECT id, subject, body, forwarded, quoted FROM messages ORDER BY id", -1, &stmt, NULL), SQLITE_OK);
+        "SELECT id, subject, body, forwarded, quoted, attachment_text FROM messages ORDER BY id", -1, &stmt,
+        NULL), SQLITE_OK);
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         StoredText *t = g_new0(StoredText, 1);
         t->rowid = sqlite3_column_int64(stmt, 0);
         GString *joined = g_string_new(NULL);
-        for (int col = 1; col <= 4; col++) {
+        for (int col = 1; col <= 5; col++) {
             char *f = ck_fts_fold((const char *)sqlite3_column_text(stmt, col));
             g_string_append_printf(joined, "%s\x1f", f);
             g_free(f);
