@@ -1,16 +1,26 @@
 /* persist.c — analysing stored cases and keeping the results. */
 #include "analyzer/persist.h"
 
-/* The analyzer's view of a case's messages (borrowing their strings). */
-static CkAnalysisInput *inputs_of(GPtrArray *messages)
+/* The analyzer's view of a case's messages (borrowing their strings).  The
+ * text attachments of customer messages are customer-supplied evidence
+ * (a dlv.txt, a log): they are read after the forwarded text, in the
+ * forwarded scope; those joined texts are added to OWNED. */
+static CkAnalysisInput *inputs_of(GPtrArray *messages, GPtrArray *owned)
 {
     CkAnalysisInput *in = g_new0(CkAnalysisInput, messages->len ? messages->len : 1);
     for (guint i = 0; i < messages->len; i++) {
         const CkStoredMessage *sm = g_ptr_array_index(messages, i);
         const CkMessage *m = sm->msg;
-        in[i] = (CkAnalysisInput){ (int)i + 1, m->subject, m->body, m->quoted, m->forwarded,
-                                   m->from_name[0] ? m->from_name : m->from_addr,
-                                   g_strcmp0(sm->side, "support") != 0, m->date };
+        gboolean customer = g_strcmp0(sm->side, "support") != 0;
+        const char *forwarded = m->forwarded;
+        char *attached = customer ? ck_message_attachment_text(m) : NULL;
+        if (attached && *attached) {
+            forwarded = g_strconcat(m->forwarded, *m->forwarded ? "\n\n" : "", attached, NULL);
+            g_ptr_array_add(owned, (char *)forwarded);
+        }
+        g_free(attached);
+        in[i] = (CkAnalysisInput){ (int)i + 1, m->subject, m->body, m->quoted, forwarded,
+                                   m->from_name[0] ? m->from_name : m->from_addr, customer, m->date };
     }
     return in;
 }
@@ -85,7 +95,8 @@ static gboolean analyze_one(CkStore *store, const CkRuleSet *rules, gint64 id, J
     char *key = before ? ck_store_case_key(store, id, error) : NULL;
     gboolean ok = key != NULL;
     if (ok) {
-        CkAnalysisInput *in = inputs_of(messages);
+        GPtrArray *owned = g_ptr_array_new_with_free_func(g_free);
+        CkAnalysisInput *in = inputs_of(messages, owned);
         guint first_warning = warnings ? warnings->len : 0;
         JsonNode *analysis = ck_analyze_case(rules, in, messages->len, warnings);
         prefix_warnings(warnings, first_warning, key);
@@ -93,6 +104,7 @@ static gboolean analyze_one(CkStore *store, const CkRuleSet *rules, gint64 id, J
         ok = ck_store_case_set_analysis(store, id, analysis, error);
         json_node_unref(analysis);
         g_free(in);
+        g_ptr_array_unref(owned);
     }
     GPtrArray *after = ok ? ck_store_case_cause_ids(store, id, error) : NULL;
     ok = ok && after;

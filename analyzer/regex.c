@@ -88,6 +88,28 @@ void ck_regex_free(CkRegex *re)
     g_free(re);
 }
 
+/* GPrivate destructor: free a thread's JIT stack when the thread ends. */
+static void jit_stack_free(gpointer stack)
+{
+    pcre2_jit_stack_free(stack);
+}
+
+/* The calling thread's JIT stack, created on first use (NULL when JIT is
+ * unavailable or the stack cannot be mapped); owned by the thread.  One
+ * stack serves every matcher of the thread: matches on one thread never
+ * overlap, and creating a stack maps (and freeing unmaps) a megabyte,
+ * which per matcher cost a fifth of the analysis. */
+static pcre2_jit_stack *thread_jit_stack(void)
+{
+    static GPrivate key = G_PRIVATE_INIT(jit_stack_free);
+    pcre2_jit_stack *stack = g_private_get(&key);
+    if (!stack && jit_available()) {
+        stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+        g_private_set(&key, stack);
+    }
+    return stack;
+}
+
 /* Create a matcher with the standard limits.  Caller frees it. */
 CkMatcher *ck_matcher_new(void)
 {
@@ -97,11 +119,9 @@ CkMatcher *ck_matcher_new(void)
     pcre2_set_match_limit(m->mctx, CK_PCRE_MATCH_LIMIT);
     pcre2_set_depth_limit(m->mctx, CK_DEPTH_LIMIT);
     pcre2_set_heap_limit(m->mctx, CK_HEAP_LIMIT_KB);
-    if (jit_available()) {
-        m->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-        if (m->jit_stack)
-            pcre2_jit_stack_assign(m->mctx, NULL, m->jit_stack);
-    }
+    m->jit_stack = thread_jit_stack();
+    if (m->jit_stack)
+        pcre2_jit_stack_assign(m->mctx, NULL, m->jit_stack);
     /* Room for 64 groups; larger patterns get their own ovector from PCRE2. */
     m->md = pcre2_match_data_create(65, NULL);
     g_assert(m->md);
@@ -114,9 +134,7 @@ void ck_matcher_free(CkMatcher *m)
     if (!m)
         return;
     pcre2_match_data_free(m->md);
-    if (m->jit_stack)
-        pcre2_jit_stack_free(m->jit_stack);
-    pcre2_match_context_free(m->mctx);
+    pcre2_match_context_free(m->mctx);   /* the JIT stack stays with the thread */
     g_free(m);
 }
 

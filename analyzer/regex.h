@@ -36,10 +36,10 @@ typedef enum {
 } CkRegexFlags;
 
 /* Per-run match state: limits, JIT stack, match data.  Not thread-safe;
- * one per thread/run. */
+ * one per thread/run, used only on the thread that created it. */
 typedef struct {
     pcre2_match_context *mctx;
-    pcre2_jit_stack *jit_stack;
+    pcre2_jit_stack *jit_stack;   /* the creating thread's, shared by its matchers; not owned */
     pcre2_match_data *md;
 } CkMatcher;
 

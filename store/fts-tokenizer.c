@@ -27,7 +27,8 @@ static gboolean t2s_tried;
 /* Folding                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Load OpenCC's t2s converter once.  Call with fold_lock held. */
+/* Load OpenCC's t2s converter once, on the first Han character folded.
+ * Call with fold_lock held. */
 static void t2s_load_locked(void)
 {
     if (t2s_tried)
@@ -36,6 +37,15 @@ static void t2s_load_locked(void)
     t2s = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
     if (t2s == T2S_NONE)
         t2s = opencc_open("/usr/share/opencc/" OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+}
+
+/* Whether OpenCC's t2s configuration is installed, checked without loading
+ * it (loading costs about 3 ms, so it waits for the first Han character:
+ * a search for Latin words never pays it). */
+static gboolean t2s_installed(void)
+{
+    return g_file_test(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP, G_FILE_TEST_IS_REGULAR)
+           || g_file_test("/usr/share/opencc/" OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP, G_FILE_TEST_IS_REGULAR);
 }
 
 /* TRUE when UTF-8 string S holds a Han character. */
@@ -56,6 +66,8 @@ static char *fold_pass(const char *src, gssize len)
         return g_strdup("\xEF\xBF\xBD");   /* invalid UTF-8: U+FFFD */
     char *folded = g_utf8_casefold(nfkc, -1);
     g_free(nfkc);
+    if (has_han(folded))
+        t2s_load_locked();
     if (t2s != T2S_NONE && has_han(folded)) {
         char *conv = opencc_convert_utf8(t2s, folded, strlen(folded));
         if (conv && *conv && g_utf8_validate(conv, -1, NULL)) {
@@ -146,7 +158,6 @@ static void sink_folded(const char *folded, int start, int end, GString *out, GA
 static void fold_into(const char *text, int len, GString *out, GArray *chars)
 {
     g_mutex_lock(&fold_lock);
-    t2s_load_locked();
     if (!fold_cache)
         fold_cache = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     for (int i = 0; i < len;) {
@@ -525,11 +536,7 @@ static gboolean register_functions(sqlite3 *db, GError **error)
 /* See fts-tokenizer.h. */
 gboolean ck_fts_tokenizer_register(sqlite3 *db, GError **error)
 {
-    g_mutex_lock(&fold_lock);
-    t2s_load_locked();
-    gboolean have_t2s = t2s != T2S_NONE;
-    g_mutex_unlock(&fold_lock);
-    if (!have_t2s) {
+    if (!t2s_installed()) {
         g_set_error(error, CK_FTS_ERROR, CK_FTS_ERROR_OPENCC,
                     "cannot load OpenCC configuration %s (is the opencc data package installed?)",
                     OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);

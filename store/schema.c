@@ -136,6 +136,31 @@ static const char *const MIGRATIONS[] = {
     "  INSERT INTO messages_fts(messages_fts, rowid, subject, body, quoted)"
     "  SELECT 'delete', id, subject, body, quoted FROM messages_fts_content WHERE id = old.id; END;"
     "CREATE INDEX cases_dirty ON cases(id) WHERE dirty;",
+    /* 5 -> 6: smaller storage.  raw_headers is dropped: no reader ever used
+     * it (a third of the message rows), and the original header block stays
+     * one seek away at source_path:source_offset.  The SHA-256 of a
+     * message's bytes is kept once, as 32 bytes, in a sources table
+     * without a second (rowid) index; messages.content_hash (the same hash
+     * as hex) is dropped (new rows name the path only for copies: a
+     * message's own bytes are at its source_path).  Rule text that analyses repeat in every case
+     * (cause and checklist descriptions) is kept once in analysis_parts
+     * (see store-analysis.c); analyses stored before stay as they are.
+     * Subject look-ups go through an index of a 64-bit hash of the
+     * normalised subject (subject_key, then the text is compared) instead
+     * of one holding the whole text. */
+    "ALTER TABLE messages DROP COLUMN raw_headers;"
+    "ALTER TABLE messages DROP COLUMN content_hash;"
+    "CREATE TABLE sources_v6(content_hash BLOB PRIMARY KEY,"
+    "  message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+    "  path TEXT NOT NULL, offset INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO sources_v6 SELECT casekb_unhex(content_hash), message, path, offset"
+    "  FROM sources WHERE length(content_hash) = 64;"
+    "DROP TABLE sources; ALTER TABLE sources_v6 RENAME TO sources;"
+    "CREATE TABLE analysis_parts(id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, body TEXT NOT NULL);"
+    "ALTER TABLE messages ADD COLUMN subject_key INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE messages SET subject_key = casekb_subject_key(subject_norm);"
+    "DROP INDEX messages_subject;"
+    "CREATE INDEX messages_subject_key ON messages(subject_key, date);",
 };
 
 /* Read PRAGMA user_version into *version. */
@@ -150,6 +175,38 @@ static gboolean schema_version(CkStore *store, int *version, GError **error)
     }
     *version = sqlite3_column_int(stmt, 0);
     sqlite3_reset(stmt);
+    return TRUE;
+}
+
+/* SQL function casekb_unhex(TEXT): the 32 bytes of a 64-digit hex SHA-256,
+ * or NULL for anything else (migration 5 -> 6 converts stored hashes). */
+static void sql_unhex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    guint8 bytes[CK_HASH_BYTES];
+    const char *hex = (const char *)sqlite3_value_text(argv[0]);
+    if (hex && ck_store_hash_bytes(hex, bytes))
+        sqlite3_result_blob(ctx, bytes, sizeof bytes, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_null(ctx);
+}
+
+/* SQL function casekb_subject_key(TEXT): ck_store_subject_key of it. */
+static void sql_subject_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const char *text = (const char *)sqlite3_value_text(argv[0]);
+    sqlite3_result_int64(ctx, ck_store_subject_key(text ? text : ""));
+}
+
+/* Register the SQL functions the migrations call. */
+static gboolean register_functions(CkStore *store, GError **error)
+{
+    const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+    if (sqlite3_create_function(store->db, "casekb_unhex", 1, flags, NULL, sql_unhex, NULL, NULL) != SQLITE_OK
+        || sqlite3_create_function(store->db, "casekb_subject_key", 1, flags, NULL, sql_subject_key, NULL,
+                                   NULL) != SQLITE_OK) {
+        ck_store_set_error(store, error, "registering the schema upgrade's functions");
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -180,6 +237,8 @@ gboolean ck_store_migrate(CkStore *store, GError **error)
                     " once with write access to upgrade it", store->path, version, latest);
         return FALSE;
     }
+    if (version < latest && !register_functions(store, error))
+        return FALSE;
     for (; version < latest; version++) {
         char *bump = g_strdup_printf("PRAGMA user_version = %d", version + 1);
         gboolean ok = ck_store_exec(store, "BEGIN IMMEDIATE", error)

@@ -28,7 +28,7 @@ void ck_case_meta_clear(CkCaseMeta *meta)
 #define MESSAGE_COLUMNS \
     "id, message_id, synthesized_id, in_reply_to, subject, from_name, from_addr, to_addr, side," \
     " date, tz_offset, joined_by, body, quoted, signature, forwarded, source_path, source_offset," \
-    " content_hash, warnings, html_only"
+    " '' AS content_hash, warnings, html_only, attachments, attachment_text"
 
 /* Replace *field (owned) by column COL's text. */
 static void take_column(char **field, sqlite3_stmt *stmt, int col)
@@ -45,6 +45,31 @@ static void load_warnings(CkMessage *msg, const char *json)
         JsonArray *array = json_node_get_array(node);
         for (guint i = 0; i < json_array_get_length(array); i++)
             g_ptr_array_add(msg->warnings, g_strdup(json_array_get_string_element(array, i)));
+    }
+    if (node)
+        json_node_unref(node);
+}
+
+/* Rebuild msg->attachments from the stored attachments JSON and
+ * attachment_text (each text attachment's text_bytes bytes, then "\n"). */
+static void load_attachments(CkMessage *msg, const char *json, const char *text)
+{
+    JsonNode *node = json_from_string(json ? json : "[]", NULL);
+    JsonArray *array = node && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
+    gsize text_len = text ? strlen(text) : 0, pos = 0;
+    for (guint i = 0; array && i < json_array_get_length(array); i++) {
+        JsonObject *o = json_array_get_object_element(array, i);
+        if (!o)
+            continue;
+        gint64 n = json_object_get_int_member_with_default(o, "text_bytes", 0);
+        gsize take = n > 0 && pos < text_len ? MIN((gsize) n, text_len - pos) : 0;
+        char *part = g_strndup(text ? text + pos : "", take);
+        pos += take + (take > 0);
+        g_ptr_array_add(msg->attachments,
+                        ck_attachment_new(json_object_get_string_member_with_default(o, "name", ""),
+                                          json_object_get_string_member_with_default(o, "type", ""),
+                                          json_object_get_int_member_with_default(o, "size", 0), part));
+        g_free(part);
     }
     if (node)
         json_node_unref(node);
@@ -77,6 +102,8 @@ static CkStoredMessage *stored_message_from_row(sqlite3_stmt *stmt)
     g_strlcpy(msg->content_hash, hash ? (const char *)hash : "", sizeof msg->content_hash);
     load_warnings(msg, (const char *)sqlite3_column_text(stmt, 19));
     msg->html_only = sqlite3_column_int(stmt, 20);
+    load_attachments(msg, (const char *)sqlite3_column_text(stmt, 21),
+                     (const char *)sqlite3_column_text(stmt, 22));
     return sm;
 }
 

@@ -133,9 +133,9 @@ static gboolean index_entities(CkStore *store, gint64 case_rowid, JsonObject *an
 gboolean ck_store_case_set_analysis(CkStore *store, gint64 case_rowid, JsonNode *analysis,
                                     GError **error)
 {
-    char *text = json_to_string(analysis, FALSE);
-    sqlite3_stmt *stmt = ck_store_prepare(store,
-        "UPDATE cases SET analysis = ?2, analysed_at = strftime('%s','now') WHERE id = ?1", error);
+    char *text = ck_store_analysis_pack(store, analysis, error);
+    sqlite3_stmt *stmt = text ? ck_store_prepare(store,
+        "UPDATE cases SET analysis = ?2, analysed_at = strftime('%s','now') WHERE id = ?1", error) : NULL;
     gboolean ok = stmt != NULL;
     if (ok) {
         sqlite3_bind_int64(stmt, 1, case_rowid);

@@ -21,27 +21,61 @@ static gboolean query_id_by_text(CkStore *store, const char *sql, const char *te
     return TRUE;
 }
 
-/* See store.h. */
-gboolean ck_store_source_seen(CkStore *store, const char *content_hash, gboolean *seen, GError **error)
+/* See store-private.h. */
+gboolean ck_store_hash_bytes(const char *hex, guint8 out[CK_HASH_BYTES])
 {
-    gint64 id = 0;
-    if (!query_id_by_text(store, "SELECT message FROM sources WHERE content_hash = ?1",
-                          content_hash, &id, "looking up a source", error))
+    for (guint i = 0; i < CK_HASH_BYTES; i++) {
+        int hi = g_ascii_xdigit_value(hex[2 * i]);
+        int lo = hi < 0 ? -1 : g_ascii_xdigit_value(hex[2 * i + 1]);
+        if (lo < 0)
+            return FALSE;
+        out[i] = (guint8)(hi << 4 | lo);
+    }
+    return hex[2 * CK_HASH_BYTES] == '\0';
+}
+
+/* Bind content hash HEX at ?1 of STMT as its 32 bytes; FALSE with *error
+ * when it is not a SHA-256 in hex (a caller bug). */
+static gboolean bind_hash(CkStore *store, sqlite3_stmt *stmt, const char *hex, GError **error)
+{
+    guint8 bytes[CK_HASH_BYTES];
+    if (!ck_store_hash_bytes(hex, bytes)) {
+        g_set_error(error, CK_STORE_ERROR, CK_STORE_ERROR_SQL, "%s: content hash '%.80s' is not a hex SHA-256",
+                    store->path, hex);
         return FALSE;
-    *seen = id != 0;
+    }
+    sqlite3_bind_blob(stmt, 1, bytes, sizeof bytes, SQLITE_TRANSIENT);
     return TRUE;
 }
 
 /* See store.h. */
+gboolean ck_store_source_seen(CkStore *store, const char *content_hash, gboolean *seen, GError **error)
+{
+    sqlite3_stmt *stmt = ck_store_prepare(store, "SELECT 1 FROM sources WHERE content_hash = ?1", error);
+    if (!stmt || !bind_hash(store, stmt, content_hash, error))
+        return FALSE;
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        ck_store_set_error(store, error, "looking up a source");
+        return FALSE;
+    }
+    *seen = rc == SQLITE_ROW;
+    return TRUE;
+}
+
+/* See store.h.  The message's own bytes are where messages.source_path
+ * and source_offset say, so their row keeps path '' (offset 0) instead of
+ * the same path again; a copy's row keeps where the copy is. */
 gboolean ck_store_source_add(CkStore *store, const char *content_hash, gint64 message_rowid,
                              const char *path, gint64 offset, GError **error)
 {
     sqlite3_stmt *stmt = ck_store_prepare(store,
-        "INSERT OR IGNORE INTO sources(content_hash, message, path, offset) VALUES (?1, ?2, ?3, ?4)",
-        error);
-    if (!stmt)
+        "INSERT OR IGNORE INTO sources(content_hash, message, path, offset)"
+        " SELECT ?1, ?2, iif(own, '', ?3), iif(own, 0, ?4) FROM (SELECT coalesce((SELECT source_path = ?3"
+        " AND source_offset = ?4 FROM messages WHERE id = ?2), 0) AS own)", error);
+    if (!stmt || !bind_hash(store, stmt, content_hash, error))
         return FALSE;
-    ck_store_bind_text(stmt, 1, content_hash);
     sqlite3_bind_int64(stmt, 2, message_rowid);
     ck_store_bind_text(stmt, 3, path);
     sqlite3_bind_int64(stmt, 4, offset);
@@ -104,16 +138,26 @@ gboolean ck_store_find_cases_referencing(CkStore *store, const char *message_id,
     return TRUE;
 }
 
+/* See store-private.h. */
+gint64 ck_store_subject_key(const char *subject_norm)
+{
+    guint64 h = 14695981039346656037ull;
+    for (const guchar *p = (const guchar *)subject_norm; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return (gint64)h;
+}
+
 /* See store.h. */
 gboolean ck_store_find_case_by_subject(CkStore *store, const char *subject_norm, gint64 date,
                                        gint64 window, gint64 *case_rowid, GError **error)
 {
     sqlite3_stmt *stmt = ck_store_prepare(store,
-        "SELECT case_id FROM messages WHERE subject_norm = ?1 AND date BETWEEN ?2 AND ?3"
-        " ORDER BY date DESC LIMIT 1", error);
+        "SELECT case_id FROM messages WHERE subject_key = ?4 AND subject_norm = ?1"
+        " AND date BETWEEN ?2 AND ?3 ORDER BY date DESC LIMIT 1", error);
     if (!stmt)
         return FALSE;
     ck_store_bind_text(stmt, 1, subject_norm);
+    sqlite3_bind_int64(stmt, 4, ck_store_subject_key(subject_norm));
     sqlite3_bind_int64(stmt, 2, date - window);
     sqlite3_bind_int64(stmt, 3, date + window);
     int rc = sqlite3_step(stmt);
@@ -206,17 +250,41 @@ char *ck_store_case_key(CkStore *store, gint64 case_rowid, GError **error)
     return key;
 }
 
+/* ARRAY (taken over) as compact JSON text; caller frees. */
+static char *array_to_json(JsonArray *array)
+{
+    JsonNode *node = json_node_init_array(json_node_alloc(), array);
+    char *text = json_to_string(node, FALSE);
+    json_node_unref(node);
+    json_array_unref(array);
+    return text;
+}
+
 /* Serialise a message's warnings as a JSON array string; caller frees. */
 static char *warnings_json(const CkMessage *msg)
 {
     JsonArray *array = json_array_new();
     for (guint i = 0; i < msg->warnings->len; i++)
         json_array_add_string_element(array, g_ptr_array_index(msg->warnings, i));
-    JsonNode *node = json_node_init_array(json_node_alloc(), array);
-    char *text = json_to_string(node, FALSE);
-    json_node_unref(node);
-    json_array_unref(array);
-    return text;
+    return array_to_json(array);
+}
+
+/* Serialise a message's attachments as the JSON array string of
+ * messages.attachments: {name, type, size, text_bytes} each, text_bytes
+ * being the length of its text in attachment_text.  Caller frees. */
+static char *attachments_json(const CkMessage *msg)
+{
+    JsonArray *array = json_array_new();
+    for (guint i = 0; i < msg->attachments->len; i++) {
+        const CkAttachment *att = g_ptr_array_index(msg->attachments, i);
+        JsonObject *o = json_object_new();
+        json_object_set_string_member(o, "name", att->name);
+        json_object_set_string_member(o, "type", att->type);
+        json_object_set_int_member(o, "size", att->size);
+        json_object_set_int_member(o, "text_bytes", (gint64) strlen(att->text));
+        json_array_add_object_element(array, o);
+    }
+    return array_to_json(array);
 }
 
 /* Index each reference of a stored message. */
@@ -243,8 +311,9 @@ gboolean ck_store_message_insert(CkStore *store, gint64 case_rowid, const CkMess
     sqlite3_stmt *stmt = ck_store_prepare(store,
         "INSERT INTO messages(case_id, message_id, synthesized_id, in_reply_to, subject, subject_norm,"
         " from_name, from_addr, to_addr, date, tz_offset, joined_by, body, quoted, signature,"
-        " forwarded, raw_headers, source_path, source_offset, content_hash, warnings, html_only)"
-        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)",
+        " forwarded, source_path, source_offset, warnings, html_only, attachments, attachment_text,"
+        " subject_key)"
+        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)",
         error);
     if (!stmt)
         return FALSE;
@@ -258,19 +327,29 @@ gboolean ck_store_message_insert(CkStore *store, gint64 case_rowid, const CkMess
         ck_store_bind_text(stmt, 5 + i, texts[i]);
     sqlite3_bind_int64(stmt, 10, msg->date);
     sqlite3_bind_int(stmt, 11, msg->tz_offset_min);
+    /* raw_headers is not stored; the content hash is kept in sources only */
     const char *more[] = { joined_by, msg->body, msg->quoted, msg->signature, msg->forwarded,
-                           msg->raw_headers, msg->source_path };
-    for (int i = 0; i < 7; i++)
+                           msg->source_path };
+    for (int i = 0; i < 6; i++)
         ck_store_bind_text(stmt, 12 + i, more[i]);
-    sqlite3_bind_int64(stmt, 19, msg->source_offset);
-    ck_store_bind_text(stmt, 20, msg->content_hash);
-    ck_store_bind_text(stmt, 21, warnings);
-    sqlite3_bind_int(stmt, 22, msg->html_only);
+    sqlite3_bind_int64(stmt, 18, msg->source_offset);
+    ck_store_bind_text(stmt, 19, warnings);
+    sqlite3_bind_int(stmt, 20, msg->html_only);
+    char *attachments = attachments_json(msg);
+    char *attachment_text = ck_message_attachment_text(msg);
+    ck_store_bind_text(stmt, 21, attachments);
+    ck_store_bind_text(stmt, 22, attachment_text);
+    sqlite3_bind_int64(stmt, 23, ck_store_subject_key(subject_norm ? subject_norm : ""));
     g_free(warnings);
-    if (!ck_store_step_done(store, stmt, "storing a message", error))
+    gboolean stored = ck_store_step_done(store, stmt, "storing a message", error);
+    g_free(attachments);
+    g_free(attachment_text);
+    if (!stored)
         return FALSE;
     *message_rowid = sqlite3_last_insert_rowid(store->db);
+    /* in a transaction the commit indexes the batch; alone, index it now */
     return insert_refs(store, *message_rowid, msg, error)
            && exec_one_id(store, "UPDATE cases SET dirty = 1 WHERE id = ?1", case_rowid,
-                          "marking a case", error);
+                          "marking a case", error)
+           && (store->tx_depth > 0 || ck_store_index_pending(store, error));
 }

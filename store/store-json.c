@@ -33,6 +33,24 @@ static void add_string_array(JsonBuilder *b, const char *name, GPtrArray *list)
     json_builder_end_array(b);
 }
 
+/* Add "attachments": [{name, type, size, text}] of message M. */
+static void add_attachments(JsonBuilder *b, const CkMessage *m)
+{
+    json_builder_set_member_name(b, "attachments");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < m->attachments->len; i++) {
+        const CkAttachment *att = g_ptr_array_index(m->attachments, i);
+        json_builder_begin_object(b);
+        add_string(b, "name", att->name);
+        add_string(b, "type", att->type);
+        json_builder_set_member_name(b, "size");
+        json_builder_add_int_value(b, att->size);
+        add_string(b, "text", att->text);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
 /* Add one message object of the case document. */
 static void add_message(JsonBuilder *b, int index, const CkStoredMessage *sm)
 {
@@ -54,6 +72,7 @@ static void add_message(JsonBuilder *b, int index, const CkStoredMessage *sm)
     add_string(b, "quoted", m->quoted);
     add_string(b, "signature", m->signature);
     add_string(b, "forwarded", m->forwarded);
+    add_attachments(b, m);
     add_string_array(b, "warnings", m->warnings);
     json_builder_end_object(b);
 }
@@ -158,9 +177,9 @@ static void add_empty_object(JsonBuilder *b, const char *name, const char *const
 
 /* Add the analyzer's members (entities, sections, causes, checklist, and
  * any others it wrote) or, without an analysis, the contract's empty ones. */
-static void add_analysis(JsonBuilder *b, const char *analysis_json)
+static void add_analysis(CkStore *store, JsonBuilder *b, const char *analysis_json)
 {
-    JsonNode *node = analysis_json[0] ? json_from_string(analysis_json, NULL) : NULL;
+    JsonNode *node = ck_store_analysis_unpack(store, analysis_json);
     JsonObject *object = node && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
     const char *const fixed[] = { "entities", "sections", "causes", "checklist", NULL };
     for (guint i = 0; fixed[i]; i++) {
@@ -210,7 +229,7 @@ JsonNode *ck_store_case_document(CkStore *store, gint64 case_rowid, GError **err
     for (guint i = 0; i < messages->len; i++)
         add_message(b, (int)i + 1, g_ptr_array_index(messages, i));
     json_builder_end_array(b);
-    add_analysis(b, row.analysis);
+    add_analysis(store, b, row.analysis);
     json_builder_end_object(b);
     JsonNode *doc = json_builder_get_root(b);
     g_object_unref(b);

@@ -36,4 +36,28 @@ char *ck_store_column_dup(sqlite3_stmt *stmt, int col);
 /* Create or upgrade the schema (schema.c); a read-only store only checks it. */
 gboolean ck_store_migrate(CkStore *store, GError **error);
 
+/* Bytes of a SHA-256 content hash as stored (sources.content_hash). */
+#define CK_HASH_BYTES 32
+
+/* Decode the 64 hex digits of HEX into OUT; FALSE (OUT undefined) when HEX
+ * is not exactly 64 hex digits (store-ingest.c). */
+gboolean ck_store_hash_bytes(const char *hex, guint8 out[CK_HASH_BYTES]);
+
+/* The text to store for ANALYSIS, rule text moved to analysis_parts
+ * (store-analysis.c).  Caller g_free()s; NULL with *error on failure. */
+char *ck_store_analysis_pack(CkStore *store, JsonNode *analysis, GError **error);
+
+/* The analysis stored as TEXT, as it was before packing (an unpacked or
+ * pre-schema-6 text is parsed as it is).  NULL for "" or invalid JSON.
+ * Caller unrefs. */
+JsonNode *ck_store_analysis_unpack(CkStore *store, const char *text);
+
+/* The messages.subject_key of a normalised subject: a 64-bit FNV-1a hash
+ * (equal subjects, equal keys; look-ups compare the text too). */
+gint64 ck_store_subject_key(const char *subject_norm);
+
+/* Add the messages stored since the last call to the full-text index
+ * (schema.c; ck_store_commit calls it, so a committed index is complete). */
+gboolean ck_store_index_pending(CkStore *store, GError **error);
+
 #endif

@@ -49,8 +49,9 @@ gboolean ck_store_begin(CkStore *store, GError **error);
 gboolean ck_store_commit(CkStore *store, GError **error);
 void ck_store_rollback(CkStore *store);
 
-/* Refresh the query planner's statistics (a bounded ANALYZE); ingest
- * calls it after adding messages. */
+/* Refresh the query planner's statistics (a bounded ANALYZE) and give
+ * free pages back to the file system (databases created with incremental
+ * auto-vacuum); ingest calls it after adding messages. */
 gboolean ck_store_optimize(CkStore *store, GError **error);
 
 /* Run FTS5's integrity-check: FALSE with *error when the full-text index
@@ -66,7 +67,8 @@ gboolean ck_store_set_setting(CkStore *store, const char *key, const char *value
 
 /* *seen = TRUE when raw bytes with this SHA-256 hex were ingested before. */
 gboolean ck_store_source_seen(CkStore *store, const char *content_hash, gboolean *seen, GError **error);
-/* Record that these raw bytes (at PATH:OFFSET) hold message MESSAGE_ROWID. */
+/* Record that these raw bytes (at PATH:OFFSET) hold message MESSAGE_ROWID
+ * (the location is kept only when it differs from the message's own). */
 gboolean ck_store_source_add(CkStore *store, const char *content_hash, gint64 message_rowid,
                              const char *path, gint64 offset, GError **error);
 
@@ -112,8 +114,9 @@ typedef struct {
 void ck_stored_message_free(CkStoredMessage *sm);
 
 /* The messages of a case in date order (then insertion order), as a
- * GPtrArray of CkStoredMessage * that frees its elements; raw_headers is
- * left empty (stored, but no reader of a case needs it).  Caller unrefs. */
+ * GPtrArray of CkStoredMessage * that frees its elements; raw_headers and
+ * content_hash are left empty (not stored with the message: no reader of a
+ * case needs them; the hash is kept in sources).  Caller unrefs. */
 GPtrArray *ck_store_case_messages(CkStore *store, gint64 case_rowid, GError **error);
 
 /* Case metadata computed by the case builder. */

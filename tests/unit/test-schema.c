@@ -1,7 +1,8 @@
 /* test-schema.c — schema migrations and the full-text index they set up:
  * the index always holds exactly its content (subject, new + forwarded
  * text, quoted text) through inserts, updates, deletes and rebuilds, and
- * an old (schema 2) database upgrades to that design. */
+ * an old (schema 2) database upgrades to that design; the index is filled
+ * per transaction; rule text in analyses is stored once. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -73,6 +74,17 @@ static void assert_index_ok(CkStore *store)
     GError *error = NULL;
     if (!ck_store_check_fts(store, &error))
         fail_msg("%s", error->message);
+}
+
+/* The first column of the first row of SQL, as an integer. */
+static int query_int(CkStore *store, const char *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    assert_int_equal(sqlite3_prepare_v2(ck_store_db(store), sql, -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    int n = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return n;
 }
 
 /* Number of messages matching the FTS5 expression EXPR. */
@@ -196,6 +208,98 @@ static void test_upgrade_from_schema_2(void **state)
     assert_index_ok(f->store);
     assert_int_equal(match_count(f->store, "zebrafinch"), 1);
     assert_int_equal(match_count(f->store, "\"时间设置\""), 1);
+    /* schema 6: the hex hash became its 32 bytes, still found as stored */
+    gboolean seen = FALSE;
+    GError *error = NULL;
+    assert_true(ck_store_source_seen(f->store, "13c45cf1e5c9b54d3898a1cb666b11efb87f4625a771bfd9012bc264ddcb5b82",
+                                     &seen, &error));
+    assert_true(seen);
+    assert_int_equal(query_int(f->store, "SELECT length(content_hash) FROM sources LIMIT 1"), 32);
+}
+
+/* In a transaction, new messages are indexed when it commits (one FTS5
+ * insert for the batch, not one per row); an update or delete of a
+ * message not indexed yet keeps the index exact; so does a message stored
+ * outside a transaction. */
+static void test_index_filled_per_batch(void **state)
+{
+    Fixture *f = *state;
+    GError *error = NULL;
+    assert_true(ck_store_begin(f->store, &error));
+    add_message(f->store, "CAS-00004-DDDDDD", "d@x", "pelican one", "");
+    add_message(f->store, "CAS-00005-EEEEEE", "e@x", "pelican two", "");
+    add_message(f->store, "CAS-00006-FFFFFF", "f@x", "pelican three", "");
+    assert_int_equal(match_count(f->store, "pelican"), 0);   /* not yet: indexed at commit */
+    exec_ok(f->store, "UPDATE messages SET body = 'cormorant' WHERE message_id = 'e@x'");
+    exec_ok(f->store, "DELETE FROM messages WHERE message_id = 'f@x'");
+    add_message(f->store, "CAS-00007-GGGGGG", "g@x", "pelican four", "");
+    assert_true(ck_store_commit(f->store, &error));
+    assert_index_ok(f->store);
+    assert_int_equal(match_count(f->store, "pelican"), 2);
+    assert_int_equal(match_count(f->store, "cormorant"), 1);
+    add_message(f->store, "CAS-00008-HHHHHH", "h@x", "pelican five", "");
+    assert_int_equal(match_count(f->store, "pelican"), 3);
+    assert_index_ok(f->store);
+}
+
+/* An analysis document with a cause and a checklist step of rule text
+ * shared between cases (NAME varies the case-specific parts). */
+static JsonNode *sample_analysis(const char *name, double score)
+{
+    char *text = g_strdup_printf(
+        "{\"entities\": {\"hosts\": [\"%s\"]},"
+        " \"entity_spans\": [{\"type\": \"hosts\", \"value\": \"%s\", \"text\": \"%s\", \"message\": 1,"
+        " \"part\": \"new_text\", \"start\": 0, \"end\": 4}, {\"type\": \"hosts\", \"value\": \"a\","
+        " \"text\": \"A\", \"message\": 1, \"part\": \"new_text\", \"start\": 5, \"end\": 6}],"
+        " \"causes\": [{\"id\": \"kms.dns\", \"title\": \"DNS 中没有 KMS SRV 记录\", \"summary\": \"long rule text\","
+        " \"score\": %g, \"evidence\": [{\"message\": 1, \"text\": \"%s\"}], \"reply\": {\"zh\": \"回复\"}}],"
+        " \"checklist\": [{\"cause\": \"kms.dns\", \"id\": \"kms.lookup\", \"title\": \"查询\","
+        " \"command\": \"nslookup -type=srv _vlmcs._tcp\", \"params\": []}], \"steps\": []}",
+        name, name, name, score, name);
+    JsonNode *node = json_from_string(text, NULL);
+    g_free(text);
+    assert_non_null(node);
+    return node;
+}
+
+/* The members of ANALYSIS that the case document of CASE_ROWID must hold
+ * unchanged (member order included). */
+static void assert_document_holds(CkStore *store, gint64 case_rowid, JsonNode *analysis)
+{
+    GError *error = NULL;
+    JsonNode *doc = ck_store_case_document(store, case_rowid, &error);
+    assert_non_null(doc);
+    const char *const members[] = { "entities", "entity_spans", "causes", "checklist", "steps" };
+    for (guint i = 0; i < G_N_ELEMENTS(members); i++) {
+        JsonNode *want = json_object_get_member(json_node_get_object(analysis), members[i]);
+        JsonNode *got = json_object_get_member(json_node_get_object(doc), members[i]);
+        assert_non_null(got);
+        char *a = json_to_string(want, FALSE), *b = json_to_string(got, FALSE);
+        assert_string_equal(b, a);
+        g_free(a);
+        g_free(b);
+    }
+    assert_false(json_object_has_member(json_node_get_object(doc), "$packed"));
+    json_node_unref(doc);
+}
+
+/* Rule text that analyses share is stored once (analysis_parts), and case
+ * documents give the analyses back exactly as written. */
+static void test_analysis_rule_text_once(void **state)
+{
+    Fixture *f = *state;
+    add_message(f->store, "CAS-00009-IIIIII", "i@x", "one", "");
+    add_message(f->store, "CAS-00010-JJJJJJ", "j@x", "two", "");
+    GError *error = NULL;
+    JsonNode *a = sample_analysis("kms01", 0.5), *b = sample_analysis("kms02.example.cn", 1.0);
+    assert_true(ck_store_case_set_analysis(f->store, 1, a, &error));
+    assert_true(ck_store_case_set_analysis(f->store, 2, b, &error));
+    assert_int_equal(query_int(f->store, "SELECT count(*) FROM analysis_parts"), 2);
+    assert_int_equal(query_int(f->store, "SELECT count(*) FROM cases WHERE instr(analysis, 'long rule text')"), 0);
+    assert_document_holds(f->store, 1, a);
+    assert_document_holds(f->store, 2, b);
+    json_node_unref(a);
+    json_node_unref(b);
 }
 
 /* Run the tests. */
@@ -205,6 +309,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_matches_content, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_rebuild_keeps_forwarded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upgrade_from_schema_2, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_filled_per_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_analysis_rule_text_once, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
