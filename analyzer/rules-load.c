@@ -741,11 +741,8 @@ static gboolean resolve_aliases(CkLoadCtx *ctx, struct fy_document *doc, struct 
     return FALSE;
 }
 
-/* Parse TEXT (the contents of ctx->file) into a document with its aliases
- * resolved; NULL (with problems) on YAML errors or an alias bomb (checked
- * before expanding).  TEXT must outlive the document.  Caller destroys
- * the document. */
-static struct fy_document *read_document(CkLoadCtx *ctx, const char *text)
+/* See rules-yaml.h. */
+struct fy_document *ck_yaml_read_document(CkLoadCtx *ctx, const char *text)
 {
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
@@ -846,7 +843,7 @@ static void load_file(const char *path, LoadState *st, GPtrArray *problems)
     }
     if (only_comments(text))
         return;   /* an empty file holds no rules */
-    struct fy_document *doc = read_document(&ctx, text);
+    struct fy_document *doc = ck_yaml_read_document(&ctx, text);
     if (!doc)
         return;
     struct fy_node *root = fy_document_root(doc);
@@ -889,7 +886,8 @@ static void collect_files(const char *const *paths, GPtrArray *files, GPtrArray 
         g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
         const char *name;
         while ((name = g_dir_read_name(dir)))
-            if ((g_str_has_suffix(name, ".yaml") || g_str_has_suffix(name, ".yml")) && name[0] != '.')
+            if ((g_str_has_suffix(name, ".yaml") || g_str_has_suffix(name, ".yml")) && name[0] != '.'
+                && strcmp(name, CK_CUSTOMERS_FILE) != 0)   /* the customer alias table, not rules */
                 g_ptr_array_add(names, g_build_filename(*paths, name, NULL));
         g_ptr_array_sort(names, compare_paths);
         for (guint i = 0; i < names->len; i++)

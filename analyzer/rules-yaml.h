@@ -30,6 +30,16 @@ typedef struct {
  * refers to a node containing it.  Linear in the size of the file. */
 gboolean ck_yaml_check_aliases(CkLoadCtx *ctx, struct fy_document *doc);
 
+/* Parse TEXT (the contents of ctx->file) into a document with its aliases
+ * resolved; NULL (with problems) on YAML errors or an alias bomb (checked
+ * before expanding).  TEXT must outlive the document.  Caller destroys
+ * the document with fy_document_destroy().  (Defined in rules-load.c.) */
+struct fy_document *ck_yaml_read_document(CkLoadCtx *ctx, const char *text);
+
+/* The file in a rule folder that holds the customer alias table
+ * (analyzer/customers.h); the rule loader skips it. */
+#define CK_CUSTOMERS_FILE "customers.yaml"
+
 /* 1-based line/column of NODE (the first scalar inside it); fallback when none. */
 void ck_yaml_where(CkLoadCtx *ctx, struct fy_node *node, int *line, int *col);
 

@@ -32,12 +32,20 @@ int casekb_cmd_report(CkContext *ctx, int argc, char **argv)
         goto out;
     }
     GError *error = NULL;
+    CkCustomers *customers = ck_customers_load_dir(ctx->rules_dir, &error);
+    if (!customers) {
+        rc = ck_cli_fail(ctx, CK_EXIT_USAGE, error);
+        goto out;
+    }
+    range.customers = customers;
     JsonNode *docs = ck_store_all_case_documents(ctx->store, &error);
     if (!docs) {
+        ck_customers_free(customers);
         rc = ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
         goto out;
     }
     JsonNode *report = ck_report_build(json_node_get_array(docs), &range);
+    ck_customers_free(customers);
     GString *text = ck_report_render(report, ctx->format_name);
     if (!ck_output_save(output, stdout, text->str, text->len, &error))
         rc = ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);

@@ -8,7 +8,45 @@
     "Search past cases (Chinese and English).  Terms are ANDed; \"exact phrase\"; a OR b; -term or NOT term;\n" \
     "prefix*; filters case: from: subject: cause: status: vendor: customer: code: cmd: sn: body: quoted:\n" \
     "after:2021-03-01 before:2021-04 date:2021-03..2021-04.  One row per case (its best message) unless\n" \
-    "--messages; ranked by bm25 (subject weighs most, quoted text least)."
+    "--messages; ranked by bm25 (subject weighs most, quoted text least).\n" \
+    "--any reads QUERY as a plain sentence: cases holding any of its words (Chinese: character pairs),\n" \
+    "most words first.  A query of plain words that finds nothing is searched that way too, with a note."
+
+/* The exit status for a search ERROR: bad usage for a malformed query,
+ * internal otherwise. */
+static int search_exit(const GError *error)
+{
+    return g_error_matches(error, CK_SEARCH_ERROR, CK_SEARCH_ERROR_QUERY) ? CK_EXIT_USAGE : CK_EXIT_INTERNAL;
+}
+
+/* Print RESULTS (taken) with product keys masked; exit 1 when empty. */
+static int print_results(CkContext *ctx, GPtrArray *results)
+{
+    JsonNode *node = ck_search_results_json(results);
+    ck_json_mask_product_keys(node);
+    ck_output_write(stdout, ctx->format, node, ck_text_search_results);
+    int rc = results->len ? CK_EXIT_OK : CK_EXIT_NOT_FOUND;
+    json_node_unref(node);
+    g_ptr_array_unref(results);
+    return rc;
+}
+
+/* --any: the sentence TEXT, listed or (COUNT_ONLY) counted. */
+static int search_any(CkContext *ctx, const char *text, gboolean count_only, const CkSearchOptions *opts)
+{
+    GError *error = NULL;
+    sqlite3 *db = ck_store_db(ctx->store);
+    if (count_only) {
+        gint64 count = 0;
+        if (!ck_search_count_any(db, text, opts->per_message, &count, &error))
+            return ck_cli_fail(ctx, search_exit(error), error);
+        return ck_cli_print_count(ctx, count);
+    }
+    GPtrArray *results = NULL;
+    if (!ck_search_run_any(db, text, opts, &results, &error))
+        return ck_cli_fail(ctx, search_exit(error), error);
+    return print_results(ctx, results);
+}
 
 /* --count: how many cases or messages QUERY matches (takes QUERY). */
 static int print_count(CkContext *ctx, CkSearchQuery *query, gboolean per_message)
@@ -22,13 +60,50 @@ static int print_count(CkContext *ctx, CkSearchQuery *query, gboolean per_messag
     return ck_cli_print_count(ctx, count);
 }
 
+/* TRUE when QUERY (TEXT), which gave no row, should be run as a sentence:
+ * ck_search_query_wants_sentence() says so and nothing matches at all (not
+ * just this page). */
+static gboolean should_fall_back(CkContext *ctx, const CkSearchQuery *query, const char *text,
+                                 const CkSearchOptions *opts)
+{
+    gint64 count = 0;
+    return ck_search_query_wants_sentence(query, text)
+           && (opts->offset == 0
+               || (ck_search_count(ck_store_db(ctx->store), query, opts->per_message, &count, NULL)
+                   && count == 0));
+}
+
+/* The query language: TEXT listed or (COUNT_ONLY) counted, falling back to
+ * the sentence search as should_fall_back() says. */
+static int search_query(CkContext *ctx, const char *text, gboolean count_only, const CkSearchOptions *opts)
+{
+    GError *error = NULL;
+    CkSearchQuery *query = ck_search_query_parse(text, &error);
+    if (!query)
+        return ck_cli_fail(ctx, CK_EXIT_USAGE, error);
+    if (count_only)
+        return print_count(ctx, query, opts->per_message);
+    GPtrArray *results = NULL;
+    gboolean ok = ck_search_run(ck_store_db(ctx->store), query, opts, &results, &error);
+    gboolean fall_back = ok && results->len == 0 && should_fall_back(ctx, query, text, opts);
+    ck_search_query_free(query);
+    if (!ok)
+        return ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
+    if (!fall_back)
+        return print_results(ctx, results);
+    g_ptr_array_unref(results);
+    fprintf(stderr, "casekb search: nothing holds every word; showing what holds the most of them (as --any)\n");
+    return search_any(ctx, text, FALSE, opts);
+}
+
 int casekb_cmd_search(CkContext *ctx, int argc, char **argv)
 {
-    gboolean per_message = FALSE, count_only = FALSE;
+    gboolean per_message = FALSE, count_only = FALSE, any = FALSE;
     int limit = 20, offset = 0;
     const GOptionEntry entries[] = {
         { "messages", 0, 0, G_OPTION_ARG_NONE, &per_message, "One row per message", NULL },
         { "count", 0, 0, G_OPTION_ARG_NONE, &count_only, "Print only how many cases (or messages) match", NULL },
+        { "any", 0, 0, G_OPTION_ARG_NONE, &any, "Read QUERY as a plain sentence; rank by words matched", NULL },
         { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Rows to show (default 20)", "N" },
         { "offset", 0, 0, G_OPTION_ARG_INT, &offset, "Rows to skip", "N" },
         { NULL }
@@ -40,27 +115,11 @@ int casekb_cmd_search(CkContext *ctx, int argc, char **argv)
         return ck_cli_error(ctx, CK_EXIT_USAGE, "expected a query");
     if (limit < 1 || offset < 0)
         return ck_cli_error(ctx, CK_EXIT_USAGE, "--limit must be at least 1 and --offset not negative");
-    char *text = g_strjoinv(" ", argv + 1);
-    GError *error = NULL;
-    CkSearchQuery *query = ck_search_query_parse(text, &error);
-    g_free(text);
-    if (!query)
-        return ck_cli_fail(ctx, CK_EXIT_USAGE, error);
-    if (count_only)
-        return print_count(ctx, query, per_message);
     gboolean colour = ctx->stdout_is_tty && ctx->format == CK_FORMAT_TEXT;
     CkSearchOptions options = { per_message, limit, offset, colour ? CK_SEARCH_TTY_OPEN : "[",
                                 colour ? CK_SEARCH_TTY_CLOSE : "]", 0 };
-    GPtrArray *results = NULL;
-    gboolean ok = ck_search_run(ck_store_db(ctx->store), query, &options, &results, &error);
-    ck_search_query_free(query);
-    if (!ok)
-        return ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
-    JsonNode *node = ck_search_results_json(results);
-    ck_json_mask_product_keys(node);
-    ck_output_write(stdout, ctx->format, node, ck_text_search_results);
-    rc = results->len ? CK_EXIT_OK : CK_EXIT_NOT_FOUND;
-    json_node_unref(node);
-    g_ptr_array_unref(results);
+    char *text = g_strjoinv(" ", argv + 1);
+    rc = any ? search_any(ctx, text, count_only, &options) : search_query(ctx, text, count_only, &options);
+    g_free(text);
     return rc;
 }

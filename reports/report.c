@@ -1,6 +1,6 @@
 /* report.c — the case-history report: tallies over case documents, and
  * their Markdown / HTML rendering. */
-#include "reports/report.h"
+#include "reports/report-private.h"
 #include "reports/summary.h"
 #include "reports/output.h"
 #include "reports/privacy.h"
@@ -11,9 +11,8 @@
 
 /* How many error codes and commands the report lists. */
 #define TOP_N 15
-/* Labels of cases with no cause, vendor or customer. */
-#define NO_CAUSE "(none)"
-#define UNKNOWN "(unknown)"
+#define NO_CAUSE CK_REPORT_NO_CAUSE
+#define UNKNOWN CK_REPORT_UNKNOWN
 
 /* Durations of one cause's cases, in seconds. */
 typedef struct {
@@ -26,6 +25,7 @@ typedef struct {
     GHashTable *cause_titles;   /* cause id -> title (borrowed from the documents) */
     GHashTable *timing;         /* cause id -> Timing */
     GPtrArray *selected;        /* JsonObject * of the selected cases (borrowed) */
+    const CkCustomers *customers;   /* alias table for by_customer, or NULL */
 } Tally;
 
 /* Free a Timing (hash table value destructor). */
@@ -122,7 +122,7 @@ static void tally_case(Tally *t, JsonObject *doc)
         add_timing(t, NO_CAUSE, doc);
     }
     count(t->by_vendor, ck_json_str(doc, "vendor"));
-    count(t->by_customer, ck_json_str(doc, "customer"));
+    count(t->by_customer, ck_customers_canonical(t->customers, ck_json_str(doc, "customer")));
     count(t->by_status, ck_json_str(doc, "status"));
     char month[8] = "";
     g_strlcpy(month, ck_json_str(doc, "opened"), sizeof month);
@@ -206,9 +206,8 @@ static gint compare_int64(gconstpointer a, gconstpointer b)
     return x < y ? -1 : x > y;
 }
 
-/* Add MEMBER: {count, median_seconds, p90_seconds, median, p90} of VALUES
- * (sorted in place); nulls and "" when there are none. */
-static void add_stats(JsonBuilder *b, const char *member, GArray *values)
+/* See report-private.h. */
+void ck_report_add_stats(JsonBuilder *b, const char *member, GArray *values)
 {
     g_array_sort(values, compare_int64);
     guint n = values->len;
@@ -251,8 +250,8 @@ static void add_timing_by_cause(JsonBuilder *b, Tally *t)
         json_builder_add_string_value(b, title ? title : "");
         json_builder_set_member_name(b, "cases");
         json_builder_add_int_value(b, GPOINTER_TO_UINT(g_hash_table_lookup(t->by_cause, id)));
-        add_stats(b, "first_response", timing->response);
-        add_stats(b, "time_to_close", timing->close);
+        ck_report_add_stats(b, "first_response", timing->response);
+        ck_report_add_stats(b, "time_to_close", timing->close);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -374,6 +373,7 @@ JsonNode *ck_report_build(JsonArray *docs, const CkReportRange *range)
 {
     Tally t;
     tally_init(&t);
+    t.customers = range->customers;
     for (guint i = 0; docs && i < json_array_get_length(docs); i++) {
         JsonObject *doc = json_array_get_object_element(docs, i);
         if (doc && in_range(range, ck_json_str(doc, "opened")))
@@ -390,6 +390,7 @@ JsonNode *ck_report_build(JsonArray *docs, const CkReportRange *range)
     add_per_month(b, t.per_month);
     add_counts(b, "top_error_codes", t.error_codes, NULL, TOP_N);
     add_counts(b, "top_commands", t.commands, NULL, TOP_N);
+    ck_report_add_dashboard(b, t.selected);
     add_case_lists(b, t.selected, range->now);
     json_builder_end_object(b);
     JsonNode *report = json_builder_get_root(b);
@@ -499,8 +500,8 @@ static void write_count_charts(CkPage *page, JsonObject *r)
     page->ops->block_end(page, CK_BLOCK_GROUP);
 }
 
-/* One stats cell group: count, median, p90 of STATS. */
-static void stats_cells(CkPage *page, JsonObject *stats)
+/* See report-private.h. */
+void ck_report_stats_cells(CkPage *page, JsonObject *stats)
 {
     char *n = g_strdup_printf("%" G_GINT64_FORMAT, ck_json_int(stats, "count"));
     ck_page_cell(page, CK_BLOCK_NUM_CELL, n, NULL);
@@ -526,8 +527,8 @@ static void write_timing(CkPage *page, JsonObject *r)
         page->ops->block_begin(page, CK_BLOCK_ROW);
         ck_page_cell(page, CK_BLOCK_CELL, label, NULL);
         ck_page_cell(page, CK_BLOCK_NUM_CELL, cases, NULL);
-        stats_cells(page, ck_json_get_object(row, "first_response"));
-        stats_cells(page, ck_json_get_object(row, "time_to_close"));
+        ck_report_stats_cells(page, ck_json_get_object(row, "first_response"));
+        ck_report_stats_cells(page, ck_json_get_object(row, "time_to_close"));
         page->ops->block_end(page, CK_BLOCK_ROW);
         g_free(cases);
         g_free(label);
@@ -585,6 +586,7 @@ GString *ck_report_render(JsonNode *report, const char *format)
     write_intro(&page, r);
     write_count_charts(&page, r);
     write_timing(&page, r);
+    ck_report_write_dashboard(&page, r);
     ck_page_heading(&page, 2, "Open cases 未结案例");
     age_chart(&page, ck_json_get_array(r, "open_by_age"));
     case_table(&page, ck_json_get_array(r, "open_by_age"), TRUE);

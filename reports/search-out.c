@@ -25,6 +25,10 @@ static JsonNode *result_json(const CkSearchResult *r)
     for (guint i = 0; r->causes && i < r->causes->len; i++)
         json_array_add_string_element(causes, g_ptr_array_index(r->causes, i));
     json_object_set_array_member(o, "causes", causes);
+    if (r->query_terms > 0) {   /* sentence mode (search --any) */
+        json_object_set_int_member(o, "matched_terms", r->matched_terms);
+        json_object_set_int_member(o, "query_terms", r->query_terms);
+    }
     JsonNode *node = json_node_init_object(json_node_alloc(), o);
     json_object_unref(o);
     return node;

@@ -7,7 +7,8 @@
 #include <json-glib/json-glib.h>
 
 /* RESULTS (CkSearchResult *) as an array of {case_id, message_id, date, from,
- * subject, snippet, score, causes}.  Caller unrefs. */
+ * subject, snippet, score, causes}, plus {matched_terms, query_terms} for
+ * sentence-mode results.  Caller unrefs. */
 JsonNode *ck_search_results_json(GPtrArray *results);
 
 /* Snippet markers to ask for (CkSearchOptions) when the text goes to a

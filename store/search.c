@@ -608,10 +608,11 @@ static void sql_fts_member(SqlBuilder *b, const char *expr)
 }
 
 /* Append the exact check that a column of COLUMNS contains phrase TEXT.
- * Unrestricted phrases also look in forwarded text (indexed with body). */
+ * Unrestricted phrases also look in forwarded text and attachment text
+ * (indexed with body). */
 static void sql_phrase_check(SqlBuilder *b, const char *text, guint columns)
 {
-    static const char *const all[] = { "m.body", "m.subject", "m.forwarded", "m.quoted" };
+    static const char *const all[] = { "m.body", "m.subject", "m.forwarded", "m.quoted", "m.attachment_text" };
     const char *one[] = { columns == COL_SUBJECT ? "m.subject" : columns == COL_BODY ? "m.body" : "m.quoted" };
     const char *const *cols = columns == COL_ALL ? all : one;
     size_t ncols = columns == COL_ALL ? G_N_ELEMENTS(all) : 1;
@@ -828,21 +829,37 @@ static char *main_match_expr(const CkSearchQuery *q)
     return g_string_free(expr, FALSE);
 }
 
+/* TRUE when a filter of Q tests the case row (cases c): case:, status:,
+ * vendor:, customer:.  Only then does the query join cases (on a large
+ * database an unused join cost up to 49 ms a search). */
+static gboolean query_reads_cases(const CkSearchQuery *q)
+{
+    for (guint i = 0; i < q->groups->len; i++) {
+        GPtrArray *group = q->groups->pdata[i];
+        for (guint j = 0; j < group->len; j++) {
+            const Atom *atom = group->pdata[j];
+            if (atom->kind == ATOM_FILTER && (atom->filter == F_CASE || atom->filter == F_STATUS
+                                              || atom->filter == F_VENDOR || atom->filter == F_CUSTOMER))
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
 /* Start the statement of Q with "WITH hits AS (…)": every matching message
  * (mid, cid, mdate, score), scored by bm25 when SCORED.  MAIN is the main
  * MATCH expression or NULL. */
 static void build_hits_cte(SqlBuilder *b, const CkSearchQuery *q, const char *main, gboolean scored)
 {
+    const char *join_cases = query_reads_cases(q) ? " LEFT JOIN cases c ON c.id = m.case_id" : "";
     g_string_append(b->sql, "WITH hits AS (SELECT m.id AS mid, m.case_id AS cid, m.date AS mdate, ");
     if (main) {
         g_string_append(b->sql, scored ? "-bm25(messages_fts, 8.0, 4.0, 1.0)" : "0.0");
-        g_string_append(b->sql, " AS score FROM messages_fts"
-                                " JOIN messages m ON m.id = messages_fts.rowid"
-                                " LEFT JOIN cases c ON c.id = m.case_id WHERE messages_fts MATCH ");
+        g_string_append_printf(b->sql, " AS score FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
+                                       "%s WHERE messages_fts MATCH ", join_cases);
         bind_text(b, main);
     } else {
-        g_string_append(b->sql, "0.0 AS score FROM messages m LEFT JOIN cases c ON c.id = m.case_id"
-                                " WHERE 1");
+        g_string_append_printf(b->sql, "0.0 AS score FROM messages m%s WHERE 1", join_cases);
     }
     for (guint i = 0; i < q->groups->len; i++) {
         GPtrArray *group = q->groups->pdata[i];
@@ -852,6 +869,15 @@ static void build_hits_cte(SqlBuilder *b, const CkSearchQuery *q, const char *ma
         g_free(covered);
     }
     g_string_append(b->sql, ")");
+}
+
+/* Append " LIMIT ? OFFSET ?" with the options' limit and offset. */
+static void sql_limit(SqlBuilder *b, const CkSearchOptions *opts)
+{
+    g_string_append(b->sql, " LIMIT ");
+    bind_int(b, opts->limit);
+    g_string_append(b->sql, " OFFSET ");
+    bind_int(b, opts->offset);
 }
 
 /* The ranked search: the hits, best message per case unless per message,
@@ -866,10 +892,8 @@ static void build_rank_sql(SqlBuilder *b, const CkSearchQuery *q, const char *ma
         g_string_append(b->sql, ", ranked AS (SELECT *, row_number() OVER (PARTITION BY cid"
                                 " ORDER BY score DESC, mdate DESC, mid DESC) AS rn FROM hits)"
                                 " SELECT mid, score FROM ranked WHERE rn = 1");
-    g_string_append(b->sql, " ORDER BY score DESC, mdate DESC, mid DESC LIMIT ");
-    bind_int(b, opts->limit);
-    g_string_append(b->sql, " OFFSET ");
-    bind_int(b, opts->offset);
+    g_string_append(b->sql, " ORDER BY score DESC, mdate DESC, mid DESC");
+    sql_limit(b, opts);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1182,6 +1206,8 @@ static gboolean collect_ranked(sqlite3 *db, SqlBuilder *b, GPtrArray *results, G
         CkSearchResult *r = g_new0(CkSearchResult, 1);
         r->message_rowid = sqlite3_column_int64(stmt, 0);
         r->score = sqlite3_column_double(stmt, 1);
+        if (sqlite3_column_count(stmt) > 2)
+            r->matched_terms = sqlite3_column_int(stmt, 2);
         r->causes = g_ptr_array_new_with_free_func(g_free);
         g_ptr_array_add(results, r);
     }
@@ -1211,6 +1237,27 @@ static CkSearchOptions options_with_defaults(const CkSearchOptions *opts)
     return o;
 }
 
+/* Run the ranking statement built in B and fill each result row (MAIN:
+ * the FTS5 expression whose matches snippets highlight, or NULL; PHRASE:
+ * a phrase to mark by hand, or NULL).  On success *results_out is a new
+ * array of CkSearchResult *.  FALSE with *error. */
+static gboolean run_ranked(sqlite3 *db, SqlBuilder *b, const char *main, const char *phrase,
+                           const CkSearchOptions *o, GPtrArray **results_out, GError **error)
+{
+    GPtrArray *results = g_ptr_array_new_with_free_func((GDestroyNotify)ck_search_result_free);
+    RowFetcher f = { db, NULL, NULL, NULL, main, phrase, o };
+    gboolean ok = collect_ranked(db, b, results, error) && fetcher_prepare(&f, error);
+    for (guint i = 0; ok && i < results->len; i++)
+        ok = fetch_row(&f, results->pdata[i], error);
+    fetcher_clear(&f);
+    if (!ok) {
+        g_ptr_array_unref(results);
+        return FALSE;
+    }
+    *results_out = results;
+    return TRUE;
+}
+
 /* See search.h. */
 gboolean ck_search_run(sqlite3 *db, const CkSearchQuery *query, const CkSearchOptions *opts,
                        GPtrArray **results_out, GError **error)
@@ -1220,21 +1267,24 @@ gboolean ck_search_run(sqlite3 *db, const CkSearchQuery *query, const CkSearchOp
     char *main = main_match_expr(query);
     SqlBuilder b = { g_string_new(NULL), g_ptr_array_new_with_free_func(param_free) };
     build_rank_sql(&b, query, main, &o);
-    GPtrArray *results = g_ptr_array_new_with_free_func((GDestroyNotify)ck_search_result_free);
-    RowFetcher f = { db, NULL, NULL, NULL, main, first_phrase(query), &o };
-    gboolean ok = collect_ranked(db, &b, results, error) && fetcher_prepare(&f, error);
-    for (guint i = 0; ok && i < results->len; i++)
-        ok = fetch_row(&f, results->pdata[i], error);
-    fetcher_clear(&f);
+    gboolean ok = run_ranked(db, &b, main, first_phrase(query), &o, results_out, error);
     g_string_free(b.sql, TRUE);
     g_ptr_array_unref(b.params);
     g_free(main);
-    if (!ok) {
-        g_ptr_array_unref(results);
-        return FALSE;
-    }
-    *results_out = results;
-    return TRUE;
+    return ok;
+}
+
+/* Run the counting statement built in B into *COUNT.  FALSE with *error. */
+static gboolean run_count(sqlite3 *db, SqlBuilder *b, gint64 *count, GError **error)
+{
+    sqlite3_stmt *stmt = NULL;
+    gboolean ok = prepare(db, b->sql->str, &stmt, error) && bind_params(db, stmt, b->params, error);
+    if (ok && sqlite3_step(stmt) == SQLITE_ROW)
+        *count = sqlite3_column_int64(stmt, 0);
+    else if (ok)
+        ok = sql_fail(db, error, "counting the hits");
+    sqlite3_finalize(stmt);
+    return ok;
 }
 
 /* See search.h.  The same hits as a search, counted without scores,
@@ -1247,15 +1297,245 @@ gboolean ck_search_count(sqlite3 *db, const CkSearchQuery *query, gboolean per_m
     SqlBuilder b = { g_string_new(NULL), g_ptr_array_new_with_free_func(param_free) };
     build_hits_cte(&b, query, main, FALSE);
     g_string_append(b.sql, per_message ? " SELECT count(*) FROM hits" : " SELECT count(DISTINCT cid) FROM hits");
-    sqlite3_stmt *stmt = NULL;
-    gboolean ok = prepare(db, b.sql->str, &stmt, error) && bind_params(db, stmt, b.params, error);
-    if (ok && sqlite3_step(stmt) == SQLITE_ROW)
-        *count = sqlite3_column_int64(stmt, 0);
-    else if (ok)
-        ok = sql_fail(db, error, "counting the hits");
-    sqlite3_finalize(stmt);
+    gboolean ok = run_count(db, &b, count, error);
     g_string_free(b.sql, TRUE);
     g_ptr_array_unref(b.params);
     g_free(main);
+    return ok;
+}
+
+/* See search.h. */
+gboolean ck_search_query_is_plain(const CkSearchQuery *query)
+{
+    g_return_val_if_fail(query, FALSE);
+    for (guint i = 0; i < query->groups->len; i++) {
+        GPtrArray *group = query->groups->pdata[i];
+        const Atom *atom = group->pdata[0];
+        if (group->len != 1 || atom->kind != ATOM_WORD || atom->negated)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* See search.h. */
+gboolean ck_search_query_wants_sentence(const CkSearchQuery *query, const char *text)
+{
+    if (!ck_search_query_is_plain(query))
+        return FALSE;
+    GPtrArray *terms = ck_search_any_terms(text);
+    gboolean several = terms->len >= 2;
+    g_ptr_array_unref(terms);
+    return several;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sentence mode                                                        */
+/* ------------------------------------------------------------------ */
+
+/* English function words a sentence search skips (folded). */
+static const char *const STOP_WORDS[] = {
+    "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "with", "by", "from", "is", "are",
+    "was", "were", "be", "been", "it", "its", "this", "that", "as", "not", "no", "but", "if", "then",
+    "so", "do", "does", "did", "can", "could", "would", "should", "will", "we", "you", "they", "he",
+    "she", "my", "our", "your", "me", "us", "have", "has", "had", "please", "hi", "hello", "thanks",
+};
+
+/* Han characters that only carry grammar: a bigram of two of them
+ * (我们, 可以, 没有, 不是, 这个) is skipped. */
+static const char STOP_HAN[] = "的了是在我你他她它们这那和与及或就都也还又很吗呢吧啊呀么之其此被把给让对从到"
+                               "向于以为而且但则着过得地个些有没不一上下您请将会能要可如";
+
+/* Further bigrams a sentence search skips (folded). */
+static const char *const STOP_BIGRAMS[] = {
+    "是否", "如何", "什么", "怎么", "谢谢", "您好", "你好", "麻烦", "已经", "因为", "所以", "然后", "现在",
+    "时候", "或者", "但是", "这样", "那样", "目前", "一直",
+};
+
+/* TRUE when STRING is one of the N strings of LIST. */
+static gboolean in_list(const char *const *list, gsize n, const char *string)
+{
+    for (gsize i = 0; i < n; i++)
+        if (strcmp(list[i], string) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* TRUE when the sentence term TERM (folded; HAN: a bigram) is a function
+ * word. */
+static gboolean is_stop_term(const char *term, gboolean han)
+{
+    if (!han)
+        return in_list(STOP_WORDS, G_N_ELEMENTS(STOP_WORDS), term);
+    const char *second = g_utf8_next_char(term);
+    char first[8] = { 0 };
+    memcpy(first, term, (size_t)(second - term));
+    return (strstr(STOP_HAN, first) && strstr(STOP_HAN, second))
+           || in_list(STOP_BIGRAMS, G_N_ELEMENTS(STOP_BIGRAMS), term);
+}
+
+/* Add TERM (taken) to TERMS unless it is a function word, already there
+ * (SEEN: the terms as a set) or one too many. */
+static void add_any_term(GPtrArray *terms, GHashTable *seen, char *term, gboolean han)
+{
+    if (terms->len >= CK_SEARCH_ANY_MAX_TERMS || is_stop_term(term, han) || g_hash_table_contains(seen, term)) {
+        g_free(term);
+        return;
+    }
+    g_hash_table_add(seen, term);
+    g_ptr_array_add(terms, term);
+}
+
+/* TRUE when folded character CH joins two parts of an ID (CAS-03877). */
+static gboolean is_joiner(gunichar ch)
+{
+    return ch == '-' || ch == ':' || ch == '.' || ch == '_' || ch == '@';
+}
+
+/* The end of the word (parts joined by joiners) starting at C[I]. */
+static int word_end(const CkFoldedChar *c, int n, int i)
+{
+    int j = i + 1;
+    while (j < n && (ck_fts_char_class(c[j].ch) == CK_FTS_CLASS_WORD
+                     || (is_joiner(c[j].ch) && j + 1 < n && ck_fts_char_class(c[j + 1].ch) == CK_FTS_CLASS_WORD)))
+        j++;
+    return j;
+}
+
+/* See search.h. */
+GPtrArray *ck_search_any_terms(const char *sentence)
+{
+    GPtrArray *terms = g_ptr_array_new_with_free_func(g_free);
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    GArray *chars = ck_fts_fold_chars(sentence ? sentence : "", -1);
+    const CkFoldedChar *c = (const CkFoldedChar *)(void *)chars->data;
+    int n = (int)chars->len;
+    for (int i = 0; i < n;) {
+        CkFtsClass cls = ck_fts_char_class(c[i].ch);
+        int j = i + 1;
+        if (cls == CK_FTS_CLASS_CJK) {
+            while (j < n && ck_fts_char_class(c[j].ch) == CK_FTS_CLASS_CJK)
+                j++;
+            for (int k = i; k + 1 < j; k++)
+                add_any_term(terms, seen, piece_text(c + k, 2), TRUE);
+        } else if (cls == CK_FTS_CLASS_WORD) {
+            j = word_end(c, n, i);
+            if (j - i >= 2)
+                add_any_term(terms, seen, piece_text(c + i, j - i), FALSE);
+        }
+        i = j;
+    }
+    g_array_unref(chars);
+    g_hash_table_unref(seen);
+    return terms;
+}
+
+/* The FTS5 expression matching any of TERMS: "a" OR "b" …  Caller frees. */
+static char *any_match_expr(GPtrArray *terms)
+{
+    GString *expr = g_string_new(NULL);
+    for (guint i = 0; i < terms->len; i++) {
+        if (i)
+            g_string_append(expr, " OR ");
+        append_fts_string(expr, terms->pdata[i]);
+    }
+    return g_string_free(expr, FALSE);
+}
+
+/* Start the statement of a sentence search on TERMS: "WITH toks(tid,
+ * expr)" (each term an FTS5 string), "tm(tid, mid)" (which message holds
+ * which term) and "cover(mid, cid, mdate, n)" (per matched message, how
+ * many distinct terms it holds). */
+static void build_cover_ctes(SqlBuilder *b, GPtrArray *terms)
+{
+    g_string_append(b->sql, "WITH toks(tid, expr) AS (VALUES ");
+    for (guint i = 0; i < terms->len; i++) {
+        GString *one = g_string_new(NULL);
+        append_fts_string(one, terms->pdata[i]);
+        g_string_append_printf(b->sql, "%s(%u, ", i ? ", " : "", i + 1);
+        bind_text(b, one->str);
+        g_string_append_c(b->sql, ')');
+        g_string_free(one, TRUE);
+    }
+    g_string_append(b->sql, "), tm AS (SELECT toks.tid AS tid, messages_fts.rowid AS mid FROM toks"
+                            " JOIN messages_fts WHERE messages_fts MATCH toks.expr),"
+                            " cover AS (SELECT tm.mid AS mid, m.case_id AS cid, m.date AS mdate,"
+                            " count(DISTINCT tm.tid) AS n FROM tm JOIN messages m ON m.id = tm.mid"
+                            " GROUP BY tm.mid)");
+}
+
+/* The ranked sentence search: messages by (terms held, bm25 of MAIN, date),
+ * or, per case, cases by the distinct terms all their messages hold, each
+ * as its best message; rows are (mid, score, terms matched). */
+static void build_any_rank_sql(SqlBuilder *b, GPtrArray *terms, const char *main, const CkSearchOptions *opts)
+{
+    build_cover_ctes(b, terms);
+    g_string_append(b->sql, ", hits AS (SELECT messages_fts.rowid AS mid, -bm25(messages_fts, 8.0, 4.0, 1.0)"
+                            " AS score FROM messages_fts WHERE messages_fts MATCH ");
+    bind_text(b, main);
+    g_string_append(b->sql, "), scored AS (SELECT cover.*, hits.score AS score FROM cover"
+                            " JOIN hits ON hits.mid = cover.mid)");
+    if (opts->per_message)
+        g_string_append(b->sql, " SELECT mid, score, n AS cn, mdate FROM scored");
+    else
+        g_string_append(b->sql, ", ccover AS (SELECT m.case_id AS cid, count(DISTINCT tm.tid) AS cn FROM tm"
+                                " JOIN messages m ON m.id = tm.mid GROUP BY m.case_id),"
+                                " ranked AS (SELECT scored.*, row_number() OVER (PARTITION BY cid"
+                                " ORDER BY n DESC, score DESC, mdate DESC, mid DESC) AS rn FROM scored)"
+                                " SELECT r.mid, r.score, cc.cn, r.mdate FROM ranked r"
+                                " JOIN ccover cc ON cc.cid IS r.cid WHERE r.rn = 1");
+    g_string_append(b->sql, " ORDER BY 3 DESC, 2 DESC, 4 DESC, 1 DESC");
+    sql_limit(b, opts);
+}
+
+/* The terms of SENTENCE, or NULL with *error when it has none. */
+static GPtrArray *any_terms_or_fail(const char *sentence, GError **error)
+{
+    GPtrArray *terms = ck_search_any_terms(sentence);
+    if (terms->len > 0)
+        return terms;
+    g_ptr_array_unref(terms);
+    g_set_error(error, CK_SEARCH_ERROR, CK_SEARCH_ERROR_QUERY,
+                "query: nothing to search for (single characters and common words are left out)");
+    return NULL;
+}
+
+/* See search.h. */
+gboolean ck_search_run_any(sqlite3 *db, const char *sentence, const CkSearchOptions *opts,
+                           GPtrArray **results_out, GError **error)
+{
+    g_return_val_if_fail(db && results_out, FALSE);
+    *results_out = NULL;
+    GPtrArray *terms = any_terms_or_fail(sentence, error);
+    if (!terms)
+        return FALSE;
+    CkSearchOptions o = options_with_defaults(opts);
+    char *main = any_match_expr(terms);
+    SqlBuilder b = { g_string_new(NULL), g_ptr_array_new_with_free_func(param_free) };
+    build_any_rank_sql(&b, terms, main, &o);
+    gboolean ok = run_ranked(db, &b, main, NULL, &o, results_out, error);
+    for (guint i = 0; ok && i < (*results_out)->len; i++)
+        ((CkSearchResult *)(*results_out)->pdata[i])->query_terms = (int)terms->len;
+    g_string_free(b.sql, TRUE);
+    g_ptr_array_unref(b.params);
+    g_free(main);
+    g_ptr_array_unref(terms);
+    return ok;
+}
+
+/* See search.h. */
+gboolean ck_search_count_any(sqlite3 *db, const char *sentence, gboolean per_message, gint64 *count,
+                             GError **error)
+{
+    g_return_val_if_fail(db && count, FALSE);
+    GPtrArray *terms = any_terms_or_fail(sentence, error);
+    if (!terms)
+        return FALSE;
+    SqlBuilder b = { g_string_new(NULL), g_ptr_array_new_with_free_func(param_free) };
+    build_cover_ctes(&b, terms);
+    g_string_append(b.sql, per_message ? " SELECT count(*) FROM cover" : " SELECT count(DISTINCT cid) FROM cover");
+    gboolean ok = run_count(db, &b, count, error);
+    g_string_free(b.sql, TRUE);
+    g_ptr_array_unref(b.params);
+    g_ptr_array_unref(terms);
     return ok;
 }

@@ -71,6 +71,9 @@ typedef struct {
                               * markers, product keys masked (reports/privacy.h) */
     double score;            /* higher is better; 0 when the query has no text terms */
     GPtrArray *causes;       /* char * cause ids of the case, best first */
+    int matched_terms;       /* sentence mode: distinct terms of the sentence the case
+                              * (per message: the message) contains; 0 otherwise */
+    int query_terms;         /* sentence mode: how many terms the sentence has; 0 otherwise */
 } CkSearchResult;
 
 /* Free a result.  NULL is allowed. */
@@ -88,5 +91,47 @@ gboolean ck_search_run(sqlite3 *db, const CkSearchQuery *query, const CkSearchOp
  * without building result rows.  FALSE with *error on failure. */
 gboolean ck_search_count(sqlite3 *db, const CkSearchQuery *query, gboolean per_message, gint64 *count,
                          GError **error);
+
+/* TRUE when QUERY is plain words only: no phrase, prefix, OR, negation or
+ * filter (the case in which a sentence search can stand in for it). */
+gboolean ck_search_query_is_plain(const CkSearchQuery *query);
+
+/* TRUE when QUERY (parsed from TEXT), having matched nothing at all,
+ * should be run as a sentence with ck_search_run_any(): it is plain words
+ * and the sentence has at least two terms (with one it would be the same
+ * search).  `casekb search` and serve's search both follow this rule. */
+gboolean ck_search_query_wants_sentence(const CkSearchQuery *query, const char *text);
+
+/* ---- sentence mode ("any"): a plain sentence, ranked by coverage ----
+ *
+ * The sentence is folded and cut the way the casekb tokenizer cuts text:
+ * each run of Han/kana/hangul characters gives its overlapping bigrams,
+ * each word (letters and digits, joined by - : . _ @ as in IDs) gives
+ * itself.  Single characters and common function words (的话, 我们, the,
+ * and, …) are dropped, so a sentence of them does not match everything;
+ * duplicates are dropped and at most CK_SEARCH_ANY_MAX_TERMS are kept.
+ * The query language is not read: every character of the sentence is text
+ * (quotes, '*', '-', NEAR(…) are inert), and each term reaches FTS5 as one
+ * quoted string in a bound parameter. */
+#define CK_SEARCH_ANY_MAX_TERMS 64
+
+/* The terms of SENTENCE, folded (char *), in sentence order.  Caller
+ * unrefs; an empty array when nothing is left to search for. */
+GPtrArray *ck_search_any_terms(const char *sentence);
+
+/* Search for messages holding ANY term of SENTENCE.  Ranking: the number
+ * of distinct terms matched first (per case: over all its messages; the
+ * case's row is its best message), then bm25 as in ck_search_run(), then
+ * date.  Snippets highlight every matched term; product keys are masked.
+ * Results carry matched_terms and query_terms.  FALSE with *error
+ * (CK_SEARCH_ERROR_QUERY) when the sentence has no term, or on failure.
+ * Results as in ck_search_run(). */
+gboolean ck_search_run_any(sqlite3 *db, const char *sentence, const CkSearchOptions *opts,
+                           GPtrArray **results_out, GError **error);
+
+/* Count the cases (or messages) ck_search_run_any() would find.  FALSE
+ * with *error as there. */
+gboolean ck_search_count_any(sqlite3 *db, const char *sentence, gboolean per_message, gint64 *count,
+                             GError **error);
 
 #endif

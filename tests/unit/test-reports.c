@@ -294,6 +294,166 @@ static void test_report(void **state)
     json_node_unref(docs);
 }
 
+/* Five cases for the dashboard sections: three 紧急事件 (first responses
+ * 2 h, 4 h, 10 h; two closed after 5 d and 41 d), one 普通事件 opened by
+ * support, one without severity; none opened in February or April; Wang
+ * and Li write from addresses, Zhao without one; the customer is named
+ * three ways for 北桥银行. */
+static const char DASH_CASES[] =
+    "[{\"case_id\":\"C1\",\"severity\":\"紧急事件\",\"customer\":\"Northbridge Bank\",\"status\":\"closed\","
+    "  \"opened\":\"2021-01-05T00:00:00Z\",\"closed\":\"2021-01-10T00:00:00Z\","
+    "  \"causes\":[{\"id\":\"activation.kms\",\"title\":\"KMS\"}],\"messages\":["
+    "  {\"from\":\"客户\",\"side\":\"customer\",\"date\":\"2021-01-05T00:00:00Z\"},"
+    "  {\"from\":\"Wang\",\"from_addr\":\"Wang@x.cn\",\"side\":\"support\",\"date\":\"2021-01-05T02:00:00Z\"},"
+    "  {\"from\":\"Li\",\"from_addr\":\"li@x.cn\",\"side\":\"support\",\"date\":\"2021-01-06T00:00:00Z\"}]},"
+    " {\"case_id\":\"C2\",\"severity\":\"紧急事件\",\"customer\":\"北桥银行\",\"status\":\"closed\","
+    "  \"opened\":\"2021-01-20T00:00:00Z\",\"closed\":\"2021-03-02T00:00:00Z\","
+    "  \"causes\":[{\"id\":\"activation.kms\",\"title\":\"KMS\"},{\"id\":\"imaging.no-sysprep\",\"title\":\"S\"}],"
+    "  \"messages\":["
+    "  {\"from\":\"客户\",\"side\":\"customer\",\"date\":\"2021-01-20T00:00:00Z\"},"
+    "  {\"from\":\"Wang\",\"from_addr\":\"wang@x.cn\",\"side\":\"support\",\"date\":\"2021-01-20T04:00:00Z\"},"
+    "  {\"from\":\"王\",\"from_addr\":\"wang@x.cn\",\"side\":\"support\",\"date\":\"2021-03-01T00:00:00Z\"}]},"
+    " {\"case_id\":\"C3\",\"severity\":\"紧急事件\",\"customer\":\"北橋銀行\",\"status\":\"open\","
+    "  \"opened\":\"2021-03-01T00:00:00Z\",\"closed\":\"\",\"causes\":[],\"messages\":["
+    "  {\"from\":\"客户\",\"side\":\"customer\",\"date\":\"2021-03-01T00:00:00Z\"},"
+    "  {\"from\":\"Li\",\"from_addr\":\"li@x.cn\",\"side\":\"support\",\"date\":\"2021-03-01T10:00:00Z\"},"
+    "  {\"from\":\"客户\",\"side\":\"customer\",\"date\":\"2021-03-02T00:00:00Z\"}]},"
+    " {\"case_id\":\"C4\",\"severity\":\"普通事件\",\"customer\":\"\",\"status\":\"open\","
+    "  \"opened\":\"2021-03-15T00:00:00Z\",\"closed\":\"\",\"causes\":[{\"id\":\"imaging.no-sysprep\",\"title\":\"S\"}],"
+    "  \"messages\":[{\"from\":\"Wang\",\"from_addr\":\"wang@x.cn\",\"side\":\"support\",\"date\":\"2021-03-15T00:00:00Z\"}]},"
+    " {\"case_id\":\"C5\",\"severity\":\"\",\"customer\":\"腾讯\",\"status\":\"closed\","
+    "  \"opened\":\"2021-05-01T00:00:00Z\",\"closed\":\"2021-05-03T00:00:00Z\",\"causes\":[],\"messages\":["
+    "  {\"from\":\"客户\",\"side\":\"customer\",\"date\":\"2021-05-01T00:00:00Z\"},"
+    "  {\"from\":\"Zhao\",\"side\":\"support\",\"date\":\"2021-05-01T01:00:00Z\"}]}]";
+
+/* ROW I of array MEMBER of R. */
+static JsonObject *row_at(JsonObject *r, const char *member, guint i)
+{
+    JsonArray *rows = ck_json_get_array(r, member);
+    assert_non_null(rows);
+    assert_true(i < json_array_get_length(rows));
+    return json_array_get_object_element(rows, i);
+}
+
+/* The "cases" of every month of ROW's "months" series, joined with
+ * spaces.  Caller frees. */
+static char *month_counts(JsonObject *row)
+{
+    JsonArray *months = ck_json_get_array(row, "months");
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; months && i < json_array_get_length(months); i++)
+        g_string_append_printf(s, "%s%" G_GINT64_FORMAT, i ? " " : "",
+                               ck_json_int(json_array_get_object_element(months, i), "cases"));
+    return g_string_free(s, FALSE);
+}
+
+/* Assert ROW's month series. */
+static void assert_months(JsonObject *row, const char *expected)
+{
+    char *got = month_counts(row);
+    assert_string_equal(got, expected);
+    g_free(got);
+}
+
+/* Times by severity: median and p90 per severity, most urgent first. */
+static void check_severities(JsonObject *r)
+{
+    JsonObject *urgent = row_at(r, "times_by_severity", 0);
+    assert_string_equal(ck_json_str(urgent, "severity"), "紧急事件");
+    assert_int_equal(ck_json_int(urgent, "cases"), 3);
+    JsonObject *fr = ck_json_get_object(urgent, "first_response"), *tc = ck_json_get_object(urgent, "time_to_close");
+    assert_int_equal(ck_json_int(fr, "count"), 3);
+    assert_int_equal(ck_json_int(fr, "median_seconds"), 4 * 3600);
+    assert_int_equal(ck_json_int(fr, "p90_seconds"), 31680);          /* 4 h + 0.8 * 6 h */
+    assert_int_equal(ck_json_int(tc, "count"), 2);
+    assert_int_equal(ck_json_int(tc, "median_seconds"), 23 * 86400);  /* (5 d + 41 d) / 2 */
+    assert_int_equal(ck_json_int(tc, "p90_seconds"), 432000 + 3110400 * 9 / 10);
+    JsonObject *normal = row_at(r, "times_by_severity", 1);
+    assert_string_equal(ck_json_str(normal, "severity"), "普通事件");
+    assert_int_equal(ck_json_int(ck_json_get_object(normal, "first_response"), "count"), 0);
+    assert_true(json_node_is_null(json_object_get_member(ck_json_get_object(normal, "first_response"),
+                                                         "median_seconds")));
+    assert_string_equal(ck_json_str(row_at(r, "times_by_severity", 2), "severity"), "(unknown)");
+}
+
+/* Opened / closed / open at month end, months without cases included. */
+static void check_open_closed(JsonObject *r)
+{
+    const gint64 want[5][3] = { { 2, 1, 1 }, { 0, 0, 1 }, { 2, 1, 2 }, { 0, 0, 2 }, { 1, 1, 2 } };
+    JsonArray *rows = ck_json_get_array(r, "open_closed_by_month");
+    assert_int_equal(json_array_get_length(rows), 5);
+    assert_string_equal(ck_json_str(row_at(r, "open_closed_by_month", 0), "month"), "2021-01");
+    assert_string_equal(ck_json_str(row_at(r, "open_closed_by_month", 3), "month"), "2021-04");
+    for (guint i = 0; i < 5; i++) {
+        JsonObject *row = row_at(r, "open_closed_by_month", i);
+        assert_int_equal(ck_json_int(row, "opened"), want[i][0]);
+        assert_int_equal(ck_json_int(row, "closed"), want[i][1]);
+        assert_int_equal(ck_json_int(row, "open_at_end"), want[i][2]);
+    }
+}
+
+/* Per-engineer load, the cause trend and customers merged by alias. */
+static void check_engineers_causes_customers(JsonObject *r)
+{
+    JsonObject *wang = row_at(r, "engineer_load", 0), *li = row_at(r, "engineer_load", 1);
+    JsonObject *zhao = row_at(r, "engineer_load", 2);
+    assert_string_equal(ck_json_str(wang, "engineer"), "Wang");
+    assert_string_equal(ck_json_str(wang, "address"), "Wang@x.cn");
+    assert_int_equal(ck_json_int(wang, "open_cases"), 1);   /* C4; C3 was answered last by Li */
+    assert_int_equal(ck_json_int(wang, "cases"), 3);
+    assert_months(wang, "2 0 2 0 0");
+    assert_string_equal(ck_json_str(li, "engineer"), "Li");
+    assert_int_equal(ck_json_int(li, "open_cases"), 1);
+    assert_int_equal(ck_json_int(li, "cases"), 2);
+    assert_months(li, "1 0 1 0 0");
+    assert_string_equal(ck_json_str(zhao, "engineer"), "Zhao");
+    assert_int_equal(ck_json_int(zhao, "open_cases"), 0);
+    assert_months(zhao, "0 0 0 0 1");
+    assert_int_equal(json_array_get_length(ck_json_get_array(r, "engineer_load")), 3);
+    JsonObject *none = row_at(r, "cause_trend", 0), *kms = row_at(r, "cause_trend", 1);
+    JsonObject *sysprep = row_at(r, "cause_trend", 2);
+    assert_string_equal(ck_json_str(none, "cause"), "(none)");
+    assert_months(none, "0 0 1 0 1");
+    assert_string_equal(ck_json_str(kms, "cause"), "activation.kms");
+    assert_string_equal(ck_json_str(kms, "title"), "KMS");
+    assert_months(kms, "2 0 0 0 0");
+    assert_months(sysprep, "1 0 1 0 0");
+    JsonObject *top = row_at(r, "by_customer", 0);
+    assert_string_equal(ck_json_str(top, "key"), "北桥银行");
+    assert_int_equal(ck_json_int(top, "cases"), 3);
+    assert_int_equal(json_array_get_length(ck_json_get_array(r, "by_customer")), 3);
+}
+
+/* The dashboard sections, computed on DASH_CASES with an alias table, and
+ * rendered in Markdown and HTML. */
+static void test_report_dashboard(void **state)
+{
+    JsonNode *docs = json_from_string(DASH_CASES, NULL);
+    assert_non_null(docs);
+    CkCustomers *customers = ck_customers_new();
+    assert_true(ck_customers_add(customers, "北桥银行", "Northbridge Bank", NULL));
+    CkReportRange range = { .now = 1625000000, .customers = customers };
+    JsonNode *report = ck_report_build(json_node_get_array(docs), &range);
+    JsonObject *r = json_node_get_object(report);
+    check_severities(r);
+    check_open_closed(r);
+    check_engineers_causes_customers(r);
+    GString *md = ck_report_render(report, "md");
+    assert_has(md->str, "## Engineer load 工程师负载");
+    assert_has(md->str, "| Wang | Wang@x.cn | 1 | 3 |");
+    assert_has(md->str, "| 紧急事件 | 3 | 3 | 4 h | 8 h 48 min | 2 | 23 d |");
+    assert_has(md->str, "| 2021-03 | (none) 1; S 1 |");
+    assert_has(md->str, "| 2021-04 | 0 | 0 | 2 |");
+    GString *html = ck_report_render(report, "html");
+    assert_has(html->str, "Open at month end");
+    assert_has(html->str, "<td>北桥银行</td>");
+    g_string_free(html, TRUE);
+    g_string_free(md, TRUE);
+    json_node_unref(report);
+    ck_customers_free(customers);
+    json_node_unref(docs);
+}
+
 /* Fail unless every href="…" of every page names another page. */
 static void assert_links_resolve(GPtrArray *pages)
 {
@@ -454,6 +614,7 @@ int main(void)
         cmocka_unit_test(test_summary_json),
         cmocka_unit_test(test_summary_md_html),
         cmocka_unit_test(test_report),
+        cmocka_unit_test(test_report_dashboard),
         cmocka_unit_test(test_kb_pages),
         cmocka_unit_test(test_export_lines),
         cmocka_unit_test(test_text_printable),

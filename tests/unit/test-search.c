@@ -23,7 +23,7 @@ static const char SCHEMA[] =
     "CREATE TABLE messages(id INTEGER PRIMARY KEY, case_id INTEGER, message_id TEXT UNIQUE,"
     "  subject TEXT DEFAULT '', from_name TEXT DEFAULT '', from_addr TEXT DEFAULT '',"
     "  side TEXT DEFAULT '', date INTEGER DEFAULT 0, body TEXT DEFAULT '', quoted TEXT DEFAULT '',"
-    "  signature TEXT DEFAULT '', forwarded TEXT DEFAULT '');"
+    "  signature TEXT DEFAULT '', forwarded TEXT DEFAULT '', attachment_text TEXT DEFAULT '');"
     "CREATE TABLE case_causes(case_id INTEGER, cause_id TEXT, score REAL);"
     "CREATE TABLE case_entities(case_id INTEGER, type TEXT, value TEXT);"
     "CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body, quoted,"
@@ -276,6 +276,16 @@ static void test_malformed(void **state)
     assert_parse_error("", "query: empty query at position 1");
 }
 
+/* Assert that the messages table still holds N rows. */
+static void assert_message_count(sqlite3 *db, int n)
+{
+    sqlite3_stmt *stmt = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM messages", -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(stmt, 0), n);
+    sqlite3_finalize(stmt);
+}
+
 /* User text reaches SQL only as bound parameters. */
 static void test_injection(void **state)
 {
@@ -285,12 +295,7 @@ static void test_injection(void **state)
     assert_messages(db, "from:\"x' OR 1=1 --\"", "");
     assert_messages(db, "\"\\\" OR \\\"\" windows", "");
     assert_parse_error("windows\" OR body:x", "query: unclosed quote at position 8");
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM messages", -1, &stmt, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(stmt, 0), 5);
-    sqlite3_finalize(stmt);
+    assert_message_count(db, 5);
 }
 
 /* Rows: per case by default, fields filled, snippets marked, ranking by
@@ -545,6 +550,159 @@ static void test_property_substrings(void **state)
     sqlite3_close(db);
 }
 
+/* ---- sentence mode (ck_search_run_any) ---- */
+
+/* Four cases: one holding every term of the Ghost sentence, one holding
+ * some of them across two messages, one none, one only stop-like
+ * characters and words. */
+static const char ANY_FIXTURE[] =
+    "INSERT INTO cases(id, case_key) VALUES (1, 'CAS-1'), (2, 'CAS-2'), (3, 'CAS-3'), (4, 'CAS-4');"
+    "INSERT INTO messages(id, case_id, message_id, subject, date, body) VALUES"
+    "  (1, 1, 'a1@x', 'Ghost 克隆后激活失败', 100, '客户用Ghost克隆后激活失败了，没有运行 sysprep。'),"
+    "  (2, 2, 'b1@x', '激活失败', 200, '错误 0xC004F074，密钥 VK7JG-NPHTM-C97JM-9MPGT-3V66T 激活失败。'),"
+    "  (3, 2, 'b2@x', 'RE: 激活失败', 300, '客户说 ghost 过的机器都这样。'),"
+    "  (4, 3, 'c1@x', 'Outlook 無法連接', 400, 'Outlook一直提示需要密码。'),"
+    "  (5, 4, 'd1@x', '的了是在我', 500, '我的 是 在 了 the a is and of to');";
+
+/* cmocka setup: the sentence-mode fixture in *state. */
+static int setup_any(void **state)
+{
+    sqlite3 *db = open_db();
+    exec_ok(db, ANY_FIXTURE);
+    *state = db;
+    return 0;
+}
+
+/* Sentence search of SENTENCE (fails the test on error).  Caller unrefs. */
+static GPtrArray *search_any(sqlite3 *db, const char *sentence, gboolean per_message)
+{
+    GError *error = NULL;
+    CkSearchOptions opts = { .per_message = per_message, .limit = 100 };
+    GPtrArray *results = NULL;
+    if (!ck_search_run_any(db, sentence, &opts, &results, &error))
+        fail_msg("any %s: %s", sentence, error->message);
+    return results;
+}
+
+/* The case keys (or message ids) of RESULTS in rank order, joined with
+ * spaces.  Caller frees. */
+static char *ranked_keys(GPtrArray *results, gboolean per_message)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < results->len; i++) {
+        CkSearchResult *r = results->pdata[i];
+        g_string_append_printf(s, "%s%s", i ? " " : "", per_message ? r->message_id : r->case_key);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* Assert the terms of SENTENCE, joined with '|', equal EXPECTED. */
+static void assert_terms(const char *sentence, const char *expected)
+{
+    GPtrArray *terms = ck_search_any_terms(sentence);
+    g_ptr_array_add(terms, NULL);
+    char *got = g_strjoinv("|", (char **)terms->pdata);
+    if (strcmp(got, expected) != 0)
+        fail_msg("terms of %s\n  got      [%s]\n  expected [%s]", sentence, got, expected);
+    g_free(got);
+    g_ptr_array_unref(terms);
+}
+
+/* The sentence is cut like the tokenizer cuts text: Han bigrams, whole
+ * words and IDs, folded; single characters, stop words and duplicates go. */
+static void test_any_terms(void **state)
+{
+    assert_terms("客户用Ghost克隆后激活失败", "客户|户用|ghost|克隆|隆后|后激|激活|活失|失败");
+    assert_terms("啟用失敗 ＳＬＭＧＲ slmgr", "启用|用失|失败|slmgr");
+    assert_terms("错误 CAS-03877-J9N4S5 和 0xC004F074", "错误|cas-03877-j9n4s5|0xc004f074");
+    assert_terms("的 了 是 在 我 the a is 我们 可以", "");
+    assert_terms("在我的电脑上", "的电|电脑|脑上");
+    assert_terms("\"激活\" * NEAR(失败, 2) -ghost OR x", "激活|near|失败|ghost");
+}
+
+/* The sentence finds the case holding all its terms first, then the case
+ * holding some (counted over its messages), never the case holding none;
+ * snippets highlight and mask keys; counts agree. */
+static void test_any_ranking(void **state)
+{
+    sqlite3 *db = *state;
+    GPtrArray *results = search_any(db, "客户用Ghost克隆后激活失败", FALSE);
+    char *keys = ranked_keys(results, FALSE);
+    assert_string_equal(keys, "CAS-1 CAS-2");
+    g_free(keys);
+    CkSearchResult *first = results->pdata[0], *second = results->pdata[1];
+    assert_int_equal(first->query_terms, 9);
+    assert_int_equal(first->matched_terms, 9);
+    assert_int_equal(second->matched_terms, 5);   /* 激活 活失 失败 (b1, b2) + 客户 ghost (b2) */
+    assert_non_null(strstr(first->snippet, "["));
+    g_ptr_array_unref(results);
+
+    results = search_any(db, "激活失败 密钥", TRUE);
+    assert_int_equal(results->len, 3);
+    CkSearchResult *key_row = results->pdata[0];
+    assert_string_equal(key_row->message_id, "b1@x");
+    assert_int_equal(key_row->matched_terms, 4);
+    assert_int_equal(((CkSearchResult *)results->pdata[2])->matched_terms, 3);
+    assert_null(strstr(key_row->snippet, "VK7JG"));
+    assert_non_null(strstr(key_row->snippet, "3V66T"));
+    assert_non_null(strstr(key_row->snippet, "[密钥]"));
+    g_ptr_array_unref(results);
+
+    gint64 n = -1;
+    GError *error = NULL;
+    assert_true(ck_search_count_any(db, "激活失败 密钥", TRUE, &n, &error));
+    assert_int_equal(n, 3);
+    assert_true(ck_search_count_any(db, "客户用Ghost克隆后激活失败", FALSE, &n, &error));
+    assert_int_equal(n, 2);
+}
+
+/* Stop-like sentences match nothing (an error naming why), not everything;
+ * FTS5 syntax in the sentence is text. */
+static void test_any_stop_and_syntax(void **state)
+{
+    sqlite3 *db = *state;
+    GError *error = NULL;
+    GPtrArray *results = NULL;
+    assert_false(ck_search_run_any(db, "的 了 是 在 我 the a is", NULL, &results, &error));
+    assert_null(results);
+    assert_non_null(error);
+    assert_int_equal(error->code, CK_SEARCH_ERROR_QUERY);
+    g_clear_error(&error);
+    results = search_any(db, "在我的电脑上 Outlook 是", FALSE);
+    char *keys = ranked_keys(results, FALSE);
+    assert_string_equal(keys, "CAS-3");
+    g_free(keys);
+    g_ptr_array_unref(results);
+    const char *hostile[] = { "\"激活失败 克隆", "克隆 激活* OR ghost", "NEAR(激活 失败, 0) 克隆",
+                              "-ghost 克隆-激活失败", "ghost'); DROP TABLE messages; -- 克隆\"",
+                              "\x01" "ctivat 克隆 ghost", "{subject}: ghost ^激活 克隆" };
+    for (guint i = 0; i < G_N_ELEMENTS(hostile); i++) {
+        results = search_any(db, hostile[i], FALSE);
+        CkSearchResult *r = results->len ? results->pdata[0] : NULL;
+        if (!r || strcmp(r->case_key, "CAS-1") != 0)
+            fail_msg("%s: first result %s", hostile[i], r ? r->case_key : "(none)");
+        g_ptr_array_unref(results);
+    }
+    assert_message_count(db, 5);
+}
+
+/* Plain queries are words only. */
+static void test_query_is_plain(void **state)
+{
+    const char *plain[] = { "客户用Ghost克隆后激活失败", "激活 失败 ghost", "CMIT:0001828" };
+    const char *not_plain[] = { "a OR b", "-x y", "NOT x", "vendor:HP x", "\"x y\"", "ab*", "#" };
+    for (guint i = 0; i < G_N_ELEMENTS(plain) + G_N_ELEMENTS(not_plain); i++) {
+        gboolean want = i < G_N_ELEMENTS(plain);
+        const char *text = want ? plain[i] : not_plain[i - G_N_ELEMENTS(plain)];
+        GError *error = NULL;
+        CkSearchQuery *q = ck_search_query_parse(text, &error);
+        assert_non_null(q);
+        if (ck_search_query_is_plain(q) != want)
+            fail_msg("%s: plain should be %d", text, want);
+        ck_search_query_free(q);
+    }
+}
+
 /* Run the tests. */
 int main(void)
 {
@@ -557,6 +715,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_injection, setup_fixture, teardown_db),
         cmocka_unit_test_setup_teardown(test_result_rows, setup_fixture, teardown_db),
         cmocka_unit_test(test_property_substrings),
+        cmocka_unit_test(test_any_terms),
+        cmocka_unit_test_setup_teardown(test_any_ranking, setup_any, teardown_db),
+        cmocka_unit_test_setup_teardown(test_any_stop_and_syntax, setup_any, teardown_db),
+        cmocka_unit_test(test_query_is_plain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
