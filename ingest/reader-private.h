@@ -78,6 +78,16 @@ gboolean ck_reader_read_mbox(CkReader *reader, CkInput *input, const char *path,
 gboolean ck_reader_read_export(CkReader *reader, const char *path,
                                const char *data, gsize len, GError **error);
 
+/* The first four bytes of an Outlook PST file ([MS-PST] HEADER dwMagic). */
+#define CK_PST_MAGIC "!BDN"
+
+/* Read the Outlook PST file in INPUT (reader-pst.c; standard input is copied
+ * to a temporary file) with libpst and emit each mail item as one RFC 5322
+ * message (offset: the item's node id).  A file libpst cannot read is
+ * skipped with one warning; items it cannot read are counted in one warning.
+ * Returns FALSE only when the callback stopped the read. */
+gboolean ck_reader_read_pst(CkReader *reader, CkInput *input, const char *path, GError **error);
+
 /* TRUE when TEXT (LEN bytes) starts like a header field, "Name: value"
  * (name made of RFC 7230 token characters, optional blanks before ':'). */
 gboolean ck_looks_like_header_line(const char *text, gsize len);

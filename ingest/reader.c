@@ -164,7 +164,8 @@ typedef enum {
     FORMAT_NOT_MAIL,
     FORMAT_MBOX,
     FORMAT_EXPORT,
-    FORMAT_RFC822
+    FORMAT_RFC822,
+    FORMAT_PST
 } InputFormat;
 
 /* TRUE when C may appear in a header field name (RFC 7230 token chars; a
@@ -191,6 +192,8 @@ gboolean ck_looks_like_header_line(const char *text, gsize len)
  * already skipped). */
 static InputFormat detect_format(const char *head, gsize len)
 {
+    if (len >= 4 && memcmp(head, CK_PST_MAGIC, 4) == 0)
+        return FORMAT_PST;
     if (len >= 5 && memcmp(head, "From ", 5) == 0)
         return FORMAT_MBOX;
     if (ck_export_looks_like(head, len))
@@ -250,6 +253,8 @@ static gboolean read_input(CkReader *reader, CkInput *input, const char *path, G
     case FORMAT_RFC822:
         ck_input_skip(input, bom);
         return read_single_message(reader, input, path, error);
+    case FORMAT_PST:
+        return ck_reader_read_pst(reader, input, path, error);
     case FORMAT_NOT_MAIL:
     default:
         if (input->read_errno == 0)

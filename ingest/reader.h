@@ -6,8 +6,9 @@
  * before the first From_ line tolerated), a maildir (cur/ and new/), any
  * directory (walked recursively, files in name order; hidden files and
  * *.md, *.json, *.yaml notes beside the mail passed over), "-" for standard
- * input, and the team's plain-text thread export (`邮件主题：` first line,
- * `====第N封邮件====` separators) in UTF-8 or GB18030.
+ * input, the team's plain-text thread export (`邮件主题：` first line,
+ * `====第N封邮件====` separators) in UTF-8 or GB18030, and Outlook PST files
+ * (read with libpst, reader-pst.c).
  *
  * Each raw message is handed to a callback together with its source path and
  * byte offset; the callback may stop the walk by returning FALSE with an
@@ -39,6 +40,14 @@
  *    blank lines around it; offset is the byte offset of the separator line
  *    in the ORIGINAL file (also for GB18030 files, which are split into lines
  *    before decoding).  A file with no section gets a warning.
+ *  - PST: a file starting with "!BDN" ([MS-PST] magic).  Each mail item under
+ *    the top of the personal folders is one CK_RAW_RFC822 message built from
+ *    the item (transport headers without the fields that described the old
+ *    body, a text/plain or text/html UTF-8 body, attachments as named MIME
+ *    parts); offset is the item's node id, stable across runs.  A file libpst
+ *    cannot open, or shorter than its header says, is skipped with one
+ *    warning; unreadable items are counted in one warning per file.
+ *    Standard input is copied to a temporary file first.
  *  - files_read and bytes_read are added to, never reset; bytes of a file
  *    that was skipped unread count as read, so bytes_read reaches
  *    ck_reader_total_size() when a walk completes.
