@@ -19,6 +19,7 @@ static const struct {
     const char *summary;
 } COMMANDS[] = {
     { "ingest", casekb_cmd_ingest, CK_STORE_WRITE, "read mail archives into the case database" },
+    { "sync", casekb_cmd_sync, CK_STORE_WRITE, "fetch an IMAP mailbox's new mail (imaps://host/MAILBOX)" },
     { "cases", casekb_cmd_cases, CK_STORE_READ, "list the cases" },
     { "show", casekb_cmd_show, CK_STORE_READ, "show one case (by case ID, alias or Message-ID)" },
     { "analyze", casekb_cmd_analyze, CK_STORE_WRITE, "re-run extraction and classification after rules change" },
@@ -32,6 +33,7 @@ static const struct {
     { "report", casekb_cmd_report, CK_STORE_READ, "case-history report for support leads (html, md, json)" },
     { "kb", casekb_cmd_kb, CK_STORE_READ, "write the knowledge base (one article per cause, one page per case)" },
     { "export", casekb_cmd_export, CK_STORE_READ, "export cases as NDJSON for Elasticsearch/OpenSearch _bulk" },
+    { "serve", casekb_cmd_serve, CK_STORE_NONE, "web UI and JSON API: queue, search, case pages, dashboard" },
 };
 
 /* The usage text listing every command. */

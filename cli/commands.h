@@ -87,6 +87,7 @@ gboolean ck_cli_set_display_zone(CkContext *ctx, const char *tz, GError **error)
 CkRuleSet *ck_cli_load_rules(CkContext *ctx);
 
 int casekb_cmd_ingest(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_sync(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_cases(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_show(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_search(CkContext *ctx, int argc, char **argv);
@@ -100,5 +101,6 @@ int casekb_cmd_similar(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_report(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_kb(CkContext *ctx, int argc, char **argv);
 int casekb_cmd_export(CkContext *ctx, int argc, char **argv);
+int casekb_cmd_serve(CkContext *ctx, int argc, char **argv);
 
 #endif

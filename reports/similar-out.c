@@ -56,16 +56,23 @@ static void print_list(FILE *out, JsonObject *o, const char *name, const char *l
     fputc('\n', out);
 }
 
-/* Print how result R was resolved, labelled with where it came from
- * (store/resolution.h). */
-static void print_resolution(FILE *out, JsonObject *r)
+/* See similar-out.h. */
+const char *ck_similar_resolution_label(JsonObject *r)
 {
     static const char *const labels[][2] = {
         { "conclusion", "resolved" }, { "analysis", "analysis" }, { "support_steps", "support's steps" },
     };
-    const char *from = ck_json_str(r, "resolution_from"), *label = NULL;
-    for (gsize i = 0; i < G_N_ELEMENTS(labels) && !label; i++)
-        label = strcmp(from, labels[i][0]) == 0 ? labels[i][1] : NULL;
+    const char *from = ck_json_str(r, "resolution_from");
+    for (gsize i = 0; i < G_N_ELEMENTS(labels); i++)
+        if (strcmp(from, labels[i][0]) == 0)
+            return labels[i][1];
+    return NULL;
+}
+
+/* Print how result R was resolved, labelled with where it came from. */
+static void print_resolution(FILE *out, JsonObject *r)
+{
+    const char *label = ck_similar_resolution_label(r);
     g_autofree char *flat = g_strdup(ck_json_str(r, "resolution"));
     g_strdelimit(flat, "\r\n\t", ' ');
     fprintf(out, "    %s: %s\n", label ? label : "resolved", label && *flat ? flat : "not recorded");

@@ -12,6 +12,11 @@
  * when none is from a customer)}.  Caller unrefs. */
 JsonObject *ck_similar_probe(JsonObject *doc);
 
+/* How similar result R's "resolution" was found, as a label: "resolved"
+ * (its conclusion), "analysis" or "support's steps" (store/resolution.h);
+ * NULL when it has none.  The string is static. */
+const char *ck_similar_resolution_label(JsonObject *r);
+
 /* Text: one block per similar case (ID, status, score, title, what they
  * share, how it was resolved). */
 void ck_text_similar(FILE *out, JsonNode *results);
