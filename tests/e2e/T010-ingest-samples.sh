@@ -53,6 +53,8 @@ cat >"$TMP/check.jq" <<'JQ'
     ($exp.every_subject_contains[]? as $s | $c.messages[] | select((.subject // "") | contains($s) | not)
         | "message \(.index) subject \(.subject | tojson) lacks \($s | tojson)"),
     ($exp.from_contains[]? as $s | if any($c.messages[]; (.from // "") | contains($s)) then empty else "no From name contains \($s | tojson)" end),
+    ($exp.attachments_contain[]? as $s | if any($c.messages[]; (.attachments // [])[] | .text | contains($s)) then empty
+        else "no attachment text contains \($s | tojson)" end),
     (if $exp.damaged == true and all($c.messages[]; (.warnings // []) | length == 0) then "damaged sample but no message has a warning" else empty end)
   ][] | "\($key): \(.)"
 JQ

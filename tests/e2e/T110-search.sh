@@ -23,8 +23,9 @@ trad=$(ck search --messages --count 錯誤)
 
 # Filters.
 ck_json "$TMP/q2.json" search --json code:0xc004f074
-jq -e '[.[].case_id] | unique == ["CAS-04711-L2V8C3", "CAS-07031-E2F5G9", "CAS-07418-P2L5K8", "CAS-07506-H3M7D4"]' "$TMP/q2.json" >/dev/null ||
-    fail "code:0xC004F074 should find exactly the four KMS-unreachable cases: $(jq -c '[.[].case_id] | unique' "$TMP/q2.json")"
+jq -e '[.[].case_id] | unique == ["CAS-04711-L2V8C3", "CAS-07031-E2F5G9", "CAS-07418-P2L5K8", "CAS-07506-H3M7D4",
+        "CAS-07702-A5T8L3", "CAS-07780-K4P7Q2"]' "$TMP/q2.json" >/dev/null ||
+    fail "code:0xC004F074 should find exactly the six KMS-unreachable cases (CAS-07702 by its attachments): $(jq -c '[.[].case_id] | unique' "$TMP/q2.json")"
 ck_json "$TMP/q3.json" search --json 'cause:activation.kms-dns'
 jq -e '[.[].case_id] | unique == ["CAS-04102-K7M2P8", "CAS-07342-V6B9N3"]' "$TMP/q3.json" >/dev/null ||
     fail "cause:activation.kms-dns"
