@@ -187,12 +187,14 @@ static char *advice_text(JsonObject *doc, gint64 index)
     for (guint i = 0; items && i < json_array_get_length(items); i++)
         g_string_append_printf(text, "%s%s", i ? " " : "", json_array_get_string_element(items, i));
     gsize steps_len = text->len;
+    g_autofree char *steps_folded = g_utf8_casefold(text->str, (gssize)steps_len);
     GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     message_commands(doc, index, list, seen);
     for (guint i = 0; i < list->len; i++) {
         const char *command = g_ptr_array_index(list, i);
-        if (steps_len && strstr(text->str, command))
+        g_autofree char *command_folded = g_utf8_casefold(command, -1);
+        if (steps_len && strstr(steps_folded, command_folded))   /* commands are stored folded */
             continue;
         g_string_append(text, text->len == steps_len ? (steps_len ? " — " : "") : "; ");
         g_string_append(text, command);

@@ -29,7 +29,7 @@ static JsonObject *make_doc(const Msg *messages, guint n, const char *conclusion
         json_object_set_string_member(m, "body", messages[i].body);
         json_array_add_object_element(list, m);
         for (guint k = 0; messages[i].commands && messages[i].commands[k]; k++) {
-            const char *at = strstr(messages[i].body, messages[i].commands[k]);
+            const char *at = strcasestr(messages[i].body, messages[i].commands[k]);
             assert_non_null(at);
             JsonObject *s = json_object_new();
             json_object_set_string_member(s, "type", "commands");
@@ -69,6 +69,32 @@ static void bare_closings_are_not_resolutions(void **state)
                            "重新封装母盘后问题解决", "Closed after the rearm." };
     for (gsize i = 0; i < G_N_ELEMENTS(real); i++)
         assert_false(ck_text_is_bare_closing(real[i]));
+}
+
+/* A command the steps already show is not repeated after them, whatever
+ * its case in the mail (command entities are stored lower-case). */
+static void steps_do_not_repeat_commands(void **state)
+{
+    const Msg thread[] = {
+        { "customer", "终端激活报 0xC004F074。", NULL },
+        { "support", "请执行：\n1. Test-NetConnection kms.example.cn -Port 1688\n2. slmgr /dlv\n另外 ipconfig /all",
+          CMDS("test-netconnection kms.example.cn -port 1688", "slmgr /dlv", "ipconfig /all") },
+    };
+    JsonObject *doc = make_doc(thread, 2, "", "", "");
+    JsonArray *steps = json_array_new(), *items = json_array_new();
+    json_array_add_string_element(items, "1. Test-NetConnection kms.example.cn -Port 1688");
+    json_array_add_string_element(items, "2. slmgr /dlv");
+    JsonObject *s = json_object_new();
+    json_object_set_int_member(s, "message", 2);
+    json_object_set_array_member(s, "items", items);
+    json_array_add_object_element(steps, s);
+    json_object_set_array_member(doc, "steps", steps);
+    CkResolution r;
+    ck_case_resolution(doc, &r);
+    assert_string_equal(r.from, "support_steps");
+    assert_string_equal(r.text, "1. Test-NetConnection kms.example.cn -Port 1688 2. slmgr /dlv — ipconfig /all");
+    ck_resolution_clear(&r);
+    json_object_unref(doc);
 }
 
 static void resolution_falls_back_past_bare_sections(void **state)
@@ -141,6 +167,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bare_closings_are_not_resolutions),
         cmocka_unit_test(resolution_falls_back_past_bare_sections),
+        cmocka_unit_test(steps_do_not_repeat_commands),
         cmocka_unit_test(resolution_commands_come_from_the_resolving_replies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
