@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 #include "reports/case-text.h"
 #include "reports/privacy.h"
+#include "analyzer/customers.h"
 
 /* The options of `cases`, as given (NULL / 0 when absent). */
 typedef struct {
@@ -72,6 +73,25 @@ static gboolean cases_filter_from_options(CkContext *ctx, const CasesOptions *o,
     return TRUE;
 }
 
+/* --customer NAME also finds the other names of NAME's organisation in the
+ * alias table (customers.yaml in the rule folder): sets FILTER's
+ * customer_names, which the caller unrefs.  FALSE (one error line) when
+ * the table is bad. */
+static gboolean expand_customer(CkContext *ctx, CkCaseFilter *filter)
+{
+    if (!filter->customer || !*filter->customer)
+        return TRUE;
+    GError *error = NULL;
+    CkCustomers *customers = ck_customers_load_dir(ctx->rules_dir, &error);
+    if (!customers) {
+        ck_cli_fail(ctx, CK_EXIT_USAGE, error);
+        return FALSE;
+    }
+    filter->customer_names = ck_customers_names(customers, filter->customer);
+    ck_customers_free(customers);
+    return TRUE;
+}
+
 /* Print the list (or its count) that FILTER selects; the exit status. */
 static int print_cases(CkContext *ctx, const CkCaseFilter *filter, gboolean count_only)
 {
@@ -112,17 +132,19 @@ int casekb_cmd_cases(CkContext *ctx, int argc, char **argv)
         { NULL }
     };
     int rc = CK_EXIT_OK;
-    CkCaseFilter filter;
+    CkCaseFilter filter = { 0 };
     if (!ck_cli_parse(ctx, &argc, &argv, entries, "",
                       "List the cases in the database, oldest first, optionally filtered. "
                       "DATE is YYYY-MM, YYYY-MM-DD or ISO 8601.", &rc))
         goto out;
     if (argc > 1)
         rc = ck_cli_error(ctx, CK_EXIT_USAGE, "unexpected argument '%s'", argv[1]);
-    else if (!cases_filter_from_options(ctx, &o, &filter))
+    else if (!cases_filter_from_options(ctx, &o, &filter) || !expand_customer(ctx, &filter))
         rc = CK_EXIT_USAGE;
     else
         rc = print_cases(ctx, &filter, o.count);
+    if (filter.customer_names)
+        g_ptr_array_unref(filter.customer_names);
 out:
     cases_options_clear(&o);
     return rc;

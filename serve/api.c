@@ -39,6 +39,7 @@ CkServeResponse *ck_serve_api_cases(CkServeEnv *env, const CkServeRequest *req)
     GError *error = NULL;
     if (!ck_serve_case_filter(req, 0, &filter, &error))
         return api_error(error);
+    g_autoptr(GPtrArray) names = ck_serve_customer_names(env, &filter);
     if (ck_serve_flag_param(req, "count")) {
         gint64 n = 0;
         return ck_store_case_count(env->store, &filter, &n, &error) ? api_count(n) : api_error(error);

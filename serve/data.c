@@ -105,3 +105,12 @@ guint ck_serve_error_status(const GError *error)
         return 404;
     return 500;
 }
+
+/* See data.h. */
+GPtrArray *ck_serve_customer_names(CkServeEnv *env, CkCaseFilter *filter)
+{
+    if (!filter->customer || !*filter->customer)
+        return NULL;
+    filter->customer_names = ck_customers_names(env->customers, filter->customer);
+    return filter->customer_names;
+}

@@ -33,6 +33,12 @@ JsonNode *ck_serve_similar(CkServeEnv *env, JsonNode *doc, gint64 rowid, int lim
  * Caller unrefs. */
 JsonNode *ck_serve_report(CkServeEnv *env, const CkServeRequest *req, GError **error);
 
+/* Every name of FILTER's customer organisation in env's alias table (the
+ * customer itself when the table does not know it), set as FILTER's
+ * customer_names and returned for the caller to unref; NULL (FILTER
+ * unchanged) when FILTER has no customer. */
+GPtrArray *ck_serve_customer_names(CkServeEnv *env, CkCaseFilter *filter);
+
 /* Run REQ's search into S, with snippets marked by OPEN and CLOSE.  As
  * `casekb search`: a query of plain words (two or more) that finds
  * nothing is run as a sentence.  FALSE with *error: CK_SEARCH_ERROR_QUERY

@@ -178,8 +178,9 @@ CkServeResponse *ck_serve_page_queue(CkServeEnv *env, const CkServeRequest *req)
     GError *error = NULL;
     gint64 total = 0;
     JsonNode *list = NULL;
-    if (!ck_serve_case_filter(req, QUEUE_PAGE_SIZE, &filter, &error)
-        || !ck_store_case_count(env->store, &filter, &total, &error)
+    gboolean ok = ck_serve_case_filter(req, QUEUE_PAGE_SIZE, &filter, &error);
+    g_autoptr(GPtrArray) names = ok ? ck_serve_customer_names(env, &filter) : NULL;
+    if (!ok || !ck_store_case_count(env->store, &filter, &total, &error)
         || !(list = ck_store_case_list(env->store, &filter, &error))) {
         CkServeResponse *r = ck_serve_response_html_error(ck_serve_error_status(error), error->message);
         g_error_free(error);

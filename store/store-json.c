@@ -263,7 +263,7 @@ static void add_cause_ids(CkStore *store, JsonBuilder *b, gint64 case_rowid)
     " WHERE (?1 IS NULL OR status = ?1)" \
     " AND (?2 IS NULL OR severity = ?2 COLLATE NOCASE)" \
     " AND (?3 IS NULL OR vendor = ?3 COLLATE NOCASE)" \
-    " AND (?4 IS NULL OR instr(lower(customer), lower(?4)) > 0)" \
+    " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(?4) n WHERE instr(lower(customer), lower(n.value)) > 0))" \
     " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM case_causes cc WHERE cc.case_id = f.id" \
     "      AND (cc.cause_id = ?5 OR substr(cc.cause_id, 1, length(?5) + 1) = ?5 || '.')))" \
     " AND (?6 IS NULL OR (status = 'open' AND last_side = ?6))" \
@@ -295,6 +295,24 @@ static void bind_optional_int(sqlite3_stmt *stmt, int index, gboolean set, gint6
         sqlite3_bind_null(stmt, index);
 }
 
+/* The customer names F accepts as a JSON array (customer_names, else
+ * customer), or NULL when it accepts every customer.  Caller g_free()s. */
+static char *customer_names_json(const CkCaseFilter *f)
+{
+    if (!f->customer_names && !(f->customer && *f->customer))
+        return NULL;
+    JsonArray *names = json_array_new();
+    for (guint i = 0; f->customer_names && i < f->customer_names->len; i++)
+        json_array_add_string_element(names, g_ptr_array_index(f->customer_names, i));
+    if (!f->customer_names)
+        json_array_add_string_element(names, f->customer);
+    JsonNode *node = json_node_init_array(json_node_alloc(), names);
+    char *text = json_to_string(node, FALSE);
+    json_node_unref(node);
+    json_array_unref(names);
+    return text;
+}
+
 /* Bind ?1..?8 of FILTERED_CASES from F (NULL: every case). */
 static void bind_case_filter(sqlite3_stmt *stmt, const CkCaseFilter *f)
 {
@@ -303,7 +321,8 @@ static void bind_case_filter(sqlite3_stmt *stmt, const CkCaseFilter *f)
         f = &all;
     const char *waiting_side = !f->waiting_on ? NULL
                              : g_strcmp0(f->waiting_on, "us") == 0 ? "customer" : "support";
-    const char *texts[] = { f->status, f->severity, f->vendor, f->customer, f->cause, waiting_side };
+    g_autofree char *customers = customer_names_json(f);
+    const char *texts[] = { f->status, f->severity, f->vendor, customers, f->cause, waiting_side };
     for (int i = 0; i < (int)G_N_ELEMENTS(texts); i++)
         bind_optional_text(stmt, i + 1, texts[i]);
     bind_optional_int(stmt, 7, f->has_since, f->since);

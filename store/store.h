@@ -162,6 +162,9 @@ typedef struct {
     const char *severity;    /* exact, ignoring ASCII case */
     const char *vendor;      /* exact, ignoring ASCII case */
     const char *customer;    /* substring, ignoring ASCII case */
+    GPtrArray *customer_names; /* when set (strings): the customer contains any of them,
+                                * ignoring ASCII case; replaces customer (e.g. a name and
+                                * its aliases, analyzer/customers.h) */
     const char *cause;       /* a cause id, or a category ("activation") */
     const char *waiting_on;  /* open cases whose last message is from the other
                               * side: "us" (customer wrote last) or "customer" */

@@ -33,6 +33,19 @@ same --status CLOSED -- '.status == "closed"'
 same --vendor hp -- '.vendor == "HP"'
 same --severity 重要事件 -- '.severity == "重要事件"'
 same --customer 银行 -- '.customer | contains("银行")'
+# Through the alias table (rules/customers.yaml), one organisation's names
+# in any language select its cases: 北桥银行 finds "Northbridge Bank".
+same --customer 北桥银行 -- '.customer | ascii_downcase | (contains("北桥银行") or contains("northbridge bank"))'
+same --customer 中国人寿 -- '.customer | (contains("中国人寿") or contains("China Life"))'
+jq -e 'any(.[]; .customer == "Northbridge Bank")' "$TMP/all.json" >/dev/null ||
+    fail "the samples lost the Northbridge Bank case this test relies on"
+mkdir "$TMP/rules-bad" && cp "$CASEKB_RULES"/*.yaml "$TMP/rules-bad/" &&
+    printf 'customers:\n  北桥银行: [Northbridge Bank]\n  北方银行: [northbridge  BANK]\n' >"$TMP/rules-bad/customers.yaml" ||
+    die "cannot write $TMP/rules-bad"
+RC=0
+"$CASEKB" --db "$TMP/db" --rules "$TMP/rules-bad" cases --customer 北桥银行 >"$TMP/out" 2>"$TMP/err" || RC=$?
+[ "$RC" = 2 ] && grep -q 'customers.yaml:3:' "$TMP/err" ||
+    fail "cases --customer with a conflicting alias table: exit $RC: $(cat "$TMP/err")"
 same --cause activation.kms-unreachable -- '.causes | index("activation.kms-unreachable")'
 same --cause activation -- '[.causes[] | startswith("activation.")] | any'
 same --cause activ -- 'false'

@@ -120,6 +120,10 @@ same_json "api/cases?waiting_on=us" cases --json --waiting-on us
 same_json "api/cases?cause=activation&limit=3&offset=2&sort=newest" cases --json --cause activation --limit 3 --offset 2 --sort newest
 same_json "api/cases?since=2023-01&until=2023-12" cases --json --since 2023-01 --until 2023-12
 same_json "api/cases?status=closed&count=1" cases --json --status closed --count
+# customer= goes through the alias table as `cases --customer` does: 北桥银行 finds "Northbridge Bank"
+same_json "api/cases?customer=%E5%8C%97%E6%A1%A5%E9%93%B6%E8%A1%8C" cases --json --customer 北桥银行
+jq -e 'any(.[]; .customer == "Northbridge Bank")' "$TMP/api.json" >/dev/null ||
+    fail "/api/cases?customer=北桥银行 does not list the Northbridge Bank case: $(head -c 300 "$TMP/api.json")"
 same_json "api/case/$cid" show --json "$cid"
 cp "$TMP/api.json" "$TMP/case-api.json"
 same_json "api/case/CMIT:0002231" show --json CMIT:0002231
