@@ -16,7 +16,6 @@ CkMessage *ck_message_new(void)
     msg->quoted = g_strdup("");
     msg->signature = g_strdup("");
     msg->forwarded = g_strdup("");
-    msg->raw_headers = g_strdup("");
     msg->source_path = g_strdup("");
     return msg;
 }
@@ -37,7 +36,6 @@ void ck_message_free(CkMessage *msg)
     g_free(msg->quoted);
     g_free(msg->signature);
     g_free(msg->forwarded);
-    g_free(msg->raw_headers);
     g_free(msg->source_path);
     g_ptr_array_unref(msg->warnings);
     g_ptr_array_unref(msg->attachments);

@@ -49,7 +49,6 @@ typedef struct {
     char *quoted;              /* quoted earlier messages */
     char *signature;           /* signature and boilerplate */
     char *forwarded;           /* text of forwarded messages it carries (message/rfc822 or inline) */
-    char *raw_headers;         /* header block as read (8-bit bytes made valid UTF-8) */
     char *source_path;         /* file it was read from ("-" for stdin) */
     gint64 source_offset;      /* byte offset of the message in that file */
     char content_hash[65];     /* SHA-256 hex of the raw bytes */

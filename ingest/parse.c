@@ -923,8 +923,6 @@ static void fill_message(ParseCtx *ctx, GMimeMessage *message, const char *data,
     ctx->fallback = declared_text_charset(g_mime_message_get_mime_part(message), 0);
     if (!ctx->fallback)
         ctx->fallback = guess_message_charset(ctx, data, len);
-    gsize header_len = header_block_length(data, len);
-    set_field(&msg->raw_headers, ck_decode_bytes(data, header_len, NULL, ctx->fallback, NULL));
     fill_headers(ctx, msg, GMIME_OBJECT(message));
     MessageText mt = { 0 };
     message_text(ctx, message, &mt);
@@ -1102,7 +1100,7 @@ static void parse_export(ParseCtx *ctx, const CkRawMessage *raw, const char *dat
     else
         ctx_warn(ctx, "export section without " FIELD_SENT " field");
     char *body = g_strchomp(g_string_free(text, FALSE));
-    set_field(&msg->raw_headers, g_strchomp(g_string_free(fields, FALSE)));
+    g_string_free(fields, TRUE);
     set_field(&msg->message_id, export_message_id(msg, date_text, body));
     msg->message_id_synthesized = TRUE;
     store_split_text(msg, body, NULL, NULL);
@@ -1138,7 +1136,7 @@ static void sanitize_message(ParseCtx *ctx)
         { &m->from_addr, "the sender's address" }, { &m->to, "To" },
         { &m->body, "the new text" },             { &m->quoted, "the quoted text" },
         { &m->signature, "the signature" },       { &m->forwarded, "the forwarded text" },
-        { &m->raw_headers, "the header block" },  { &m->message_id, "the Message-ID" },
+        { &m->message_id, "the Message-ID" },
         { &m->in_reply_to, "In-Reply-To" },
     };
     for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)

@@ -114,9 +114,9 @@ typedef struct {
 void ck_stored_message_free(CkStoredMessage *sm);
 
 /* The messages of a case in date order (then insertion order), as a
- * GPtrArray of CkStoredMessage * that frees its elements; raw_headers and
- * content_hash are left empty (not stored with the message: no reader of a
- * case needs them; the hash is kept in sources).  Caller unrefs. */
+ * GPtrArray of CkStoredMessage * that frees its elements; content_hash is
+ * left empty (the hash is kept in sources only: no reader of a case needs
+ * it).  Caller unrefs. */
 GPtrArray *ck_store_case_messages(CkStore *store, gint64 case_rowid, GError **error);
 
 /* Case metadata computed by the case builder. */

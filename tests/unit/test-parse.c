@@ -203,8 +203,6 @@ static void test_unlabelled_gb18030(void **state)
     assert_string_equal(msg->subject, ZHONGWEN_UTF8);
     assert_string_equal(msg->from_name, "\xE5\xBC\xA0\xE4\xB8\x89");   /* 张三 */
     assert_non_null(strstr(msg->body, ZHONGWEN_UTF8 " body"));
-    assert_true(g_utf8_validate(msg->raw_headers, -1, NULL));
-    assert_non_null(strstr(msg->raw_headers, ZHONGWEN_UTF8));
     assert_true(msg->message_id_synthesized);
     assert_true(g_str_has_prefix(msg->message_id, "casekb-"));
     assert_true(g_str_has_suffix(msg->message_id, "@generated"));
@@ -436,7 +434,7 @@ static void test_seed_first_section(void **state)
 static gboolean all_fields_valid(const CkMessage *msg)
 {
     const char *fields[] = { msg->subject, msg->from_name, msg->from_addr, msg->to, msg->body,
-                             msg->quoted, msg->signature, msg->forwarded, msg->raw_headers,
+                             msg->quoted, msg->signature, msg->forwarded,
                              msg->message_id };
     for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
         if (!g_utf8_validate(fields[i], -1, NULL))
@@ -516,7 +514,6 @@ static void test_nul_in_subject(void **state)
     CkMessage *msg = parse_text(mail, sizeof mail - 1);
     assert_string_equal(msg->subject, "before" REPLACEMENT "after the NUL");
     assert_string_equal(msg->to, "t@x.com");
-    assert_non_null(strstr(msg->raw_headers, "after the NUL"));
     assert_true(has_warning(msg, "1 NUL byte in the header replaced by U+FFFD"));
     assert_string_equal(msg->body, "body");
     ck_message_free(msg);
