@@ -23,8 +23,10 @@
  *                 "sysprep /generalize /oobe /shutdown"; hosts "host:port".
  *                 Taken from each message's new text and forwarded text only.
  *   entity_spans  every hit: also "text" (as written) and "part"
- *                 ("new_text" | "forwarded"); start/end are byte offsets
- *                 into that part of message "message" (1-based index).
+ *                 ("new_text" | "forwarded"; persist.c adds "attachments"
+ *                 for the text attachments of customer messages, offsets
+ *                 into ck_message_attachment_text()); start/end are byte
+ *                 offsets into that part of message "message" (1-based).
  *   steps         numbered / lettered / bulleted lines of each message's new
  *                 text, marker kept ("1. …", "a) …", "* …").
  *   sections      problem, analysis, conclusion, definition, scope, details,

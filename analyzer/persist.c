@@ -25,6 +25,35 @@ static CkAnalysisInput *inputs_of(GPtrArray *messages, GPtrArray *owned)
     return in;
 }
 
+/* Move the entity spans the analyzer found in the attachment text that
+ * inputs_of() put after a customer message's forwarded text to the part
+ * "attachments", with offsets into that text (the message's attachment
+ * texts, each followed by a newline: ck_message_attachment_text()), so a
+ * span's offsets always fall inside the part it names. */
+static void place_attachment_spans(JsonNode *analysis, const CkAnalysisInput *in, GPtrArray *messages)
+{
+    JsonObject *root = json_node_get_object(analysis);
+    JsonArray *spans = json_object_has_member(root, "entity_spans")
+                       ? json_object_get_array_member(root, "entity_spans") : NULL;
+    for (guint i = 0; spans && i < json_array_get_length(spans); i++) {
+        JsonObject *s = json_array_get_object_element(spans, i);
+        gint64 index = json_object_get_int_member_with_default(s, "message", 0) - 1;
+        if (index < 0 || index >= messages->len
+            || g_strcmp0(json_object_get_string_member_with_default(s, "part", ""), "forwarded") != 0)
+            continue;
+        const CkMessage *m = ((const CkStoredMessage *) g_ptr_array_index(messages, index))->msg;
+        if (in[index].forwarded == m->forwarded)   /* nothing joined to it */
+            continue;
+        gint64 at = (gint64) strlen(m->forwarded) + (*m->forwarded ? 2 : 0);
+        gint64 start = json_object_get_int_member_with_default(s, "start", 0);
+        if (start < at)
+            continue;
+        json_object_set_string_member(s, "part", "attachments");
+        json_object_set_int_member(s, "start", start - at);
+        json_object_set_int_member(s, "end", json_object_get_int_member_with_default(s, "end", 0) - at);
+    }
+}
+
 /* TRUE when two id lists hold the same ids in the same order. */
 static gboolean same_ids(GPtrArray *a, GPtrArray *b)
 {
@@ -99,6 +128,7 @@ static gboolean analyze_one(CkStore *store, const CkRuleSet *rules, gint64 id, J
         CkAnalysisInput *in = inputs_of(messages, owned);
         guint first_warning = warnings ? warnings->len : 0;
         JsonNode *analysis = ck_analyze_case(rules, in, messages->len, warnings);
+        place_attachment_spans(analysis, in, messages);
         prefix_warnings(warnings, first_warning, key);
         add_own_case_id(analysis, key);
         ok = ck_store_case_set_analysis(store, id, analysis, error);

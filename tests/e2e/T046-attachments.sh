@@ -31,6 +31,17 @@ jq -e 'all(.messages[]; (.body + .forwarded) | contains("0xC004F074") | not)' "$
 jq -e 'all(.messages[1:][]; .attachments == [])' "$TMP/att.json" >/dev/null || fail "replies gained attachments"
 
 # 2. Search finds what only the attachments say; the code filter too.
+# Every entity span lies inside the part it names: spans found in a text
+# attachment say part "attachments" (offsets into the message's attachment
+# texts, each followed by a newline), never "forwarded" beyond its end.
+jq -e '. as $d | [.entity_spans[] | . as $s | $d.messages[$s.message - 1] as $m
+        | (if $s.part == "new_text" then $m.body elif $s.part == "forwarded" then $m.forwarded
+           elif $s.part == "attachments" then ([$m.attachments[] | select(.text != "") | .text + "\n"] | join(""))
+           else null end) as $t
+        | $t != null and $s.start >= 0 and $s.end <= ($t | utf8bytelength) and ($t | contains($s.text))] | all' \
+    "$TMP/att.json" >/dev/null || fail "an entity span lies outside the part it names: $(jq -c '[.entity_spans[] | {part, message, start, end}]' "$TMP/att.json" | head -c 400)"
+jq -e 'any(.entity_spans[]; .part == "attachments" and .value == "0xC004F074")' "$TMP/att.json" >/dev/null ||
+    fail "the attachment's error code has no span in part attachments"
 ck_json "$TMP/s1.json" search --json 0xC004F074
 jq -e 'any(.[]; .case_id == "CAS-07702-A5T8L3")' "$TMP/s1.json" >/dev/null || fail "search 0xC004F074 missed the attachment"
 ck_json "$TMP/s2.json" search --json '"部分产品密钥: 2YT43"'
