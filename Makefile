@@ -31,7 +31,9 @@ LIB_SRCS  := $(sort $(wildcard ingest/*.c store/*.c analyzer/*.c reports/*.c ser
 CLI_SRCS  := $(sort $(wildcard cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 TOOL_SRCS := $(sort $(wildcard scripts/*.c))
-LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
+# The fold table (store/fold.h), generated at build time: see below.
+FOLD_TABLE := $(B)/store/fold-table.o
+LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o) $(FOLD_TABLE)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(B)/%.o)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
 TOOL_BINS := $(TOOL_SRCS:%.c=$(B)/%)
@@ -41,9 +43,11 @@ TEST_TOOL_BINS := $(patsubst %.c,$(B)/%,$(sort $(wildcard tests/tools/*.c)))
 FUZZ_TARGETS := $(sort $(patsubst fuzz/fuzz-%.c,%,$(filter-out fuzz/fuzz-common.c,$(wildcard fuzz/fuzz-*.c))))
 REPLAY_BINS  := $(FUZZ_TARGETS:%=$(B)/fuzz/replay-%)
 DEPS_STAMP := build/.deps-ok
+# The programs (see the link rules below).
+PROGRAMS   := casekb casekb-mail casekb-serve
 
 .PHONY: all deps check unit e2e demo clean bench tools
-all: casekb tools
+all: $(PROGRAMS) tools
 
 $(DEPS_STAMP): scripts/install-deps.sh
 	@mkdir -p build
@@ -62,12 +66,41 @@ $(B)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
+# Every code point's fold (NFKC, case fold, OpenCC's t2s), computed with
+# OpenCC by a build tool (built without sanitizers: it only writes source),
+# so the programs need neither OpenCC's library nor its dictionaries.
+FOLD_GEN := $(B)/store/gen/fold-table-gen
+$(FOLD_GEN): store/gen/fold-table-gen.c store/fold.c store/fold.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -I. $(PKG_CFLAGS) -o $@ store/gen/fold-table-gen.c store/fold.c \
+	    $(shell pkg-config --libs glib-2.0 opencc)
+$(B)/store/fold-table.c: $(FOLD_GEN)
+	$(FOLD_GEN) >$@.tmp && mv -f $@.tmp $@
+$(FOLD_TABLE): $(B)/store/fold-table.c
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
 $(B)/libcasekb.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/casekb: $(CLI_OBJS) $(B)/libcasekb.a
-	$(CC) -o $@ $(CLI_OBJS) $(B)/libcasekb.a $(LIBS_ALL)
+# Three programs from one main() (cli/casekb.c): casekb without the commands
+# that read mail (GMime, libxml2, uchardet, libcurl, ...) or serve the web UI
+# (libsoup), which casekb runs as casekb-mail and casekb-serve.  --as-needed
+# leaves out every library the linked objects do not call, so `casekb
+# search` starts without them.
+MAIL_CMDS   := ingest sync verify draft similar
+SERVE_CMDS  := serve
+HELPER_OBJS := $(patsubst %,$(B)/cli/cmd-%.o,$(MAIL_CMDS) $(SERVE_CMDS))
+CORE_OBJS   := $(filter-out $(HELPER_OBJS),$(CLI_OBJS))
+MAIL_OBJS   := $(CORE_OBJS) $(patsubst %,$(B)/cli/cmd-%.o,$(MAIL_CMDS))
+LINK_PROGRAM = $(CC) -o $@ $^ -Wl,--as-needed $(LIBS_ALL)
+
+$(B)/casekb: $(CORE_OBJS) $(B)/libcasekb.a
+	$(LINK_PROGRAM)
+$(B)/casekb-mail: $(MAIL_OBJS) $(B)/libcasekb.a
+	$(LINK_PROGRAM)
+$(B)/casekb-serve: $(CLI_OBJS) $(B)/libcasekb.a
+	$(LINK_PROGRAM)
 
 $(B)/tests/unit/test-%: tests/unit/test-%.c $(B)/libcasekb.a | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -88,13 +121,13 @@ $(B)/tests/tools/%: tests/tools/%.c | $(DEPS_STAMP)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDOPT) $(shell pkg-config --libs glib-2.0 gmime-3.0) $(LDFLAGS)
 
 # Copied through a temporary name so a running ./casekb is replaced, not written into.
-casekb: $(B)/casekb
+$(PROGRAMS): %: $(B)/%
 	cp $< $@.tmp && mv -f $@.tmp $@
 
 tools: $(TOOL_BINS)
 
 # Everything a test run needs, in one variant.
-build-tests: $(B)/casekb $(UNIT_BINS) $(TOOL_BINS) $(REPLAY_BINS) $(TEST_TOOL_BINS)
+build-tests: $(PROGRAMS:%=$(B)/%) $(UNIT_BINS) $(TOOL_BINS) $(REPLAY_BINS) $(TEST_TOOL_BINS)
 
 check:
 	$(MAKE) VARIANT=asan build-tests
@@ -108,18 +141,18 @@ e2e:
 	$(MAKE) VARIANT=asan build-tests
 	sh tests/run-all.sh build/asan e2e
 
-demo: casekb
+demo: $(PROGRAMS)
 	rm -f build/demo.db build/demo.db-wal build/demo.db-shm
 	./casekb --db build/demo.db ingest samples/
 	./casekb --db build/demo.db cases
 	./casekb --db build/demo.db show CAS-03877-J9N4S5
 
-bench: casekb tools
+bench: $(PROGRAMS) tools
 	sh scripts/bench-ingest.sh
 	sh scripts/bench-search.sh
 
 clean:
-	rm -rf build casekb
+	rm -rf build $(PROGRAMS)
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 
@@ -128,7 +161,7 @@ clean:
 SHOT_DB   := $(B)/report-shot.db
 SHOT_HTML := $(B)/report-shot.html
 .PHONY: report-shot
-report-shot: $(B)/casekb
+report-shot: $(PROGRAMS:%=$(B)/%)
 	rm -f $(SHOT_DB) $(SHOT_DB)-wal $(SHOT_DB)-shm
 	$(B)/casekb --db $(SHOT_DB) --rules rules ingest samples/ >/dev/null
 	$(B)/casekb --db $(SHOT_DB) --rules rules report --format html -o $(SHOT_HTML)
@@ -144,7 +177,7 @@ FUZZ_B    := build/fuzz
 FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -I. $(PKG_CFLAGS) \
              -DCK_FUZZ_TOP='"$(CURDIR)"'
-FUZZ_OBJS := $(LIB_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(FUZZ_B)/obj/fuzz/fuzz-common.o
+FUZZ_OBJS := $(LIB_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(FUZZ_B)/obj/fuzz/fuzz-common.o $(FUZZ_B)/obj/store/fold-table.o
 SECONDS   ?= 600
 .PHONY: fuzz fuzz-run
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz-%)
@@ -152,6 +185,10 @@ fuzz: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz-%)
 $(FUZZ_B)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_B)/obj/store/fold-table.o: $(B)/store/fold-table.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_B)/libcasekb-fuzz.a: $(FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^
