@@ -1,13 +1,14 @@
 /* fts-tokenizer.c — the "casekb" FTS5 tokenizer and the folding it uses.
  *
- * See fts-tokenizer.h for the token scheme.  Folding results for single
- * code points are cached process-wide (a few thousand distinct characters
- * in practice); the cache and the OpenCC handle live until exit and are
- * guarded by one mutex, so the tokenizer may run on several connections.
+ * See fts-tokenizer.h for the token scheme.  A single code point folds by
+ * a lookup in the build-time fold table (store/fold.h); a character with
+ * combining marks by ck_fold_cluster() with the table as its t2s step.
+ * Nothing is shared or cached at run time, so the tokenizer may run on
+ * several threads and connections at once.
  */
 #include "store/fts-tokenizer.h"
 
-#include <opencc.h>
+#include "store/fold.h"
 #include <string.h>
 
 G_DEFINE_QUARK(ck-fts-error-quark, ck_fts_error)
@@ -16,109 +17,40 @@ G_DEFINE_QUARK(ck-fts-error-quark, ck_fts_error)
  * way on both sides, so matching stays consistent). */
 #define CK_FTS_MAX_TOKEN_CHARS 128
 
-#define T2S_NONE ((opencc_t)-1)
-
-static GMutex fold_lock;
-static GHashTable *fold_cache;      /* GUINT_TO_POINTER(code point) -> char * */
-static opencc_t t2s = T2S_NONE;
-static gboolean t2s_tried;
-
 /* ------------------------------------------------------------------ */
 /* Folding                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Load OpenCC's t2s converter once, on the first Han character folded.
- * Call with fold_lock held. */
-static void t2s_load_locked(void)
+/* The fold table's entry for CP, or NULL when CP folds to itself. */
+static const CkFoldEntry *fold_table_find(gunichar cp)
 {
-    if (t2s_tried)
-        return;
-    t2s_tried = TRUE;
-    t2s = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
-    if (t2s == T2S_NONE)
-        t2s = opencc_open("/usr/share/opencc/" OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
-}
-
-/* Whether OpenCC's t2s configuration is installed, checked without loading
- * it (loading costs about 3 ms, so it waits for the first Han character:
- * a search for Latin words never pays it). */
-static gboolean t2s_installed(void)
-{
-    return g_file_test(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP, G_FILE_TEST_IS_REGULAR)
-           || g_file_test("/usr/share/opencc/" OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP, G_FILE_TEST_IS_REGULAR);
-}
-
-/* TRUE when UTF-8 string S holds a Han character. */
-static gboolean has_han(const char *s)
-{
-    for (; *s; s = g_utf8_next_char(s))
-        if ((guchar)*s >= 0x80 && g_unichar_get_script(g_utf8_get_char(s)) == G_UNICODE_SCRIPT_HAN)
-            return TRUE;
-    return FALSE;
-}
-
-/* One folding pass over LEN bytes of SRC: NFKC, case fold, then t2s.
- * Call with fold_lock held.  Caller frees the result. */
-static char *fold_pass(const char *src, gssize len)
-{
-    char *nfkc = g_utf8_normalize(src, len, G_NORMALIZE_NFKC);
-    if (!nfkc)
-        return g_strdup("\xEF\xBF\xBD");   /* invalid UTF-8: U+FFFD */
-    char *folded = g_utf8_casefold(nfkc, -1);
-    g_free(nfkc);
-    if (has_han(folded))
-        t2s_load_locked();
-    if (t2s != T2S_NONE && has_han(folded)) {
-        char *conv = opencc_convert_utf8(t2s, folded, strlen(folded));
-        if (conv && *conv && g_utf8_validate(conv, -1, NULL)) {
-            g_free(folded);
-            folded = g_strdup(conv);
-        }
-        if (conv)
-            opencc_convert_utf8_free(conv);
+    guint lo = 0, hi = ck_fold_table_size;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (ck_fold_table[mid].code_point < cp)
+            lo = mid + 1;
+        else if (ck_fold_table[mid].code_point > cp)
+            hi = mid;
+        else
+            return &ck_fold_table[mid];
     }
-    return folded;
+    return NULL;
 }
 
-/* Fold one source cluster of LEN bytes so that folding the result again
- * changes nothing: passes repeat until a fixed point; a two-cycle (glib
- * folds Cherokee both ways) settles on the smaller string.  Call with
- * fold_lock held.  Caller frees the result. */
-static char *fold_cluster_uncached(const char *src, gssize len)
+/* Traditional -> Simplified through the fold table (a CkFoldT2sFunc for
+ * characters with combining marks): each Han character becomes its fold. */
+static char *table_t2s(const char *utf8, gpointer user_data)
 {
-    char *prev = g_strndup(src, len);
-    char *cur = fold_pass(src, len);
-    for (int pass = 0; pass < 4; pass++) {
-        char *next = fold_pass(cur, -1);
-        gboolean fixed = strcmp(next, cur) == 0;
-        gboolean cycle = !fixed && strcmp(next, prev) == 0;
-        if (cycle && strcmp(next, cur) < 0) {
-            char *tmp = cur;
-            cur = next;
-            next = tmp;
-        }
-        g_free(prev);
-        if (fixed || cycle) {
-            g_free(next);
-            return cur;
-        }
-        prev = cur;
-        cur = next;
+    GString *out = g_string_sized_new(strlen(utf8));
+    for (const char *p = utf8; *p; p = g_utf8_next_char(p)) {
+        gunichar cp = g_utf8_get_char(p);
+        const CkFoldEntry *entry = g_unichar_get_script(cp) == G_UNICODE_SCRIPT_HAN ? fold_table_find(cp) : NULL;
+        if (entry)
+            g_string_append_len(out, ck_fold_table_text + entry->offset, entry->len);
+        else
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
     }
-    g_free(prev);
-    return cur;
-}
-
-/* The folded text of the single code point CP (source bytes SRC, LEN),
- * from the cache.  Call with fold_lock held; the cache owns the result. */
-static const char *fold_codepoint_cached(gunichar cp, const char *src, int len)
-{
-    char *folded = g_hash_table_lookup(fold_cache, GUINT_TO_POINTER(cp));
-    if (!folded) {
-        folded = fold_cluster_uncached(src, len);
-        g_hash_table_insert(fold_cache, GUINT_TO_POINTER(cp), folded);
-    }
-    return folded;
+    return g_string_free(out, FALSE);
 }
 
 /* Byte length of the cluster at TEXT[I] (a code point plus following
@@ -139,17 +71,39 @@ static int cluster_length(const char *text, int len, int i, gunichar *cp)
     return end - i;
 }
 
-/* Append the folded characters of FOLDED (from source span START..END) to
- * OUT and/or CHARS (either may be NULL). */
-static void sink_folded(const char *folded, int start, int end, GString *out, GArray *chars)
+/* Append the LEN bytes of folded characters FOLDED (from source span
+ * START..END) to OUT and/or CHARS (either may be NULL). */
+static void sink_folded(const char *folded, int len, int start, int end, GString *out, GArray *chars)
 {
     if (out)
-        g_string_append(out, folded);
+        g_string_append_len(out, folded, len);
     if (!chars)
         return;
-    for (const char *p = folded; *p; p = g_utf8_next_char(p)) {
+    for (const char *p = folded; p < folded + len; p = g_utf8_next_char(p)) {
         CkFoldedChar fc = { g_utf8_get_char(p), start, end };
         g_array_append_val(chars, fc);
+    }
+}
+
+/* Fold the cluster of N bytes at TEXT[I] (first code point CP, see
+ * cluster_length()) into OUT and/or CHARS. */
+static void fold_cluster_into(const char *text, int i, int n, gunichar cp, GString *out, GArray *chars)
+{
+    if (cp == (gunichar)-1 || cp == (gunichar)-2) {
+        sink_folded("\xEF\xBF\xBD", 3, i, i + 1, out, chars);
+    } else if (cp < 0x80 && n == 1) {
+        char lower = g_ascii_tolower(text[i]);
+        sink_folded(&lower, 1, i, i + 1, out, chars);
+    } else if ((int)g_unichar_to_utf8(cp, NULL) == n) {
+        const CkFoldEntry *entry = fold_table_find(cp);
+        if (entry)
+            sink_folded(ck_fold_table_text + entry->offset, entry->len, i, i + n, out, chars);
+        else
+            sink_folded(text + i, n, i, i + n, out, chars);
+    } else {
+        char *folded = ck_fold_cluster(text + i, n, table_t2s, NULL);
+        sink_folded(folded, (int)strlen(folded), i, i + n, out, chars);
+        g_free(folded);
     }
 }
 
@@ -157,9 +111,6 @@ static void sink_folded(const char *folded, int start, int end, GString *out, GA
  * CHARS (CkFoldedChar with source spans).  Either may be NULL. */
 static void fold_into(const char *text, int len, GString *out, GArray *chars)
 {
-    g_mutex_lock(&fold_lock);
-    if (!fold_cache)
-        fold_cache = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     for (int i = 0; i < len;) {
         if ((guchar)text[i] < 0x80 && (i + 1 == len || (guchar)text[i + 1] < 0x80)) {
             /* ASCII not followed by a combining mark: folding is tolower */
@@ -175,21 +126,9 @@ static void fold_into(const char *text, int len, GString *out, GArray *chars)
         }
         gunichar cp;
         int n = cluster_length(text, len, i, &cp);
-        if (cp < 0x80 && n == 1) {
-            char ascii[2] = { g_ascii_tolower(text[i]), 0 };
-            sink_folded(ascii, i, i + 1, out, chars);
-        } else if (cp == (gunichar)-1 || cp == (gunichar)-2) {
-            sink_folded("\xEF\xBF\xBD", i, i + 1, out, chars);
-        } else if ((int)g_unichar_to_utf8(cp, NULL) == n) {
-            sink_folded(fold_codepoint_cached(cp, text + i, n), i, i + n, out, chars);
-        } else {
-            char *folded = fold_cluster_uncached(text + i, n);
-            sink_folded(folded, i, i + n, out, chars);
-            g_free(folded);
-        }
+        fold_cluster_into(text, i, n, cp, out, chars);
         i += n;
     }
-    g_mutex_unlock(&fold_lock);
 }
 
 /* See fts-tokenizer.h. */
@@ -536,12 +475,6 @@ static gboolean register_functions(sqlite3 *db, GError **error)
 /* See fts-tokenizer.h. */
 gboolean ck_fts_tokenizer_register(sqlite3 *db, GError **error)
 {
-    if (!t2s_installed()) {
-        g_set_error(error, CK_FTS_ERROR, CK_FTS_ERROR_OPENCC,
-                    "cannot load OpenCC configuration %s (is the opencc data package installed?)",
-                    OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
-        return FALSE;
-    }
     fts5_api *api = fts5_api_of(db);
     if (!api || api->iVersion < 2) {
         g_set_error(error, CK_FTS_ERROR, CK_FTS_ERROR_FTS5, "this SQLite has no usable FTS5");

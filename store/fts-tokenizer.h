@@ -8,7 +8,8 @@
  * tokenizer runs on queries.
  *
  * Folding is done one source character (plus any combining marks after it)
- * at a time: NFKC, then case fold, then OpenCC t2s on that character alone.
+ * at a time: NFKC, then case fold, then OpenCC t2s on that character alone
+ * (store/fold.h: OpenCC's answers are compiled in at build time).
  * So fold(a + b) == fold(a) + fold(b) for any split between characters, and
  * every folded character maps back to the byte span of the source character
  * it came from (FTS5 highlight()/snippet() offsets are into the original).
@@ -39,8 +40,7 @@
 #define CK_FTS_ERROR (ck_fts_error_quark())
 GQuark ck_fts_error_quark(void);
 typedef enum {
-    CK_FTS_ERROR_FTS5,    /* SQLite has no FTS5 or refused the tokenizer */
-    CK_FTS_ERROR_OPENCC   /* OpenCC's t2s configuration could not be loaded */
+    CK_FTS_ERROR_FTS5     /* SQLite has no FTS5 or refused the tokenizer */
 } CkFtsError;
 
 /* The version of the token scheme.  Bump it whenever documents would be
@@ -67,7 +67,7 @@ typedef enum {
 /* Register the tokenizer as "casekb" on DB (through the fts5_api pointer),
  * and the SQL functions casekb_fold(text) and casekb_contains(hay, needle)
  * (1 when fold(hay) contains fold(needle), else 0; NULL counts as "").
- * Returns FALSE with *error set when FTS5 or OpenCC is unavailable. */
+ * Returns FALSE with *error set when FTS5 is unavailable. */
 gboolean ck_fts_tokenizer_register(sqlite3 *db, GError **error);
 
 /* Fold TEXT the way the tokenizer does before splitting (NFKC, case fold,

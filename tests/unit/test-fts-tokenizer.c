@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include "store/fts-tokenizer.h"
+#include "store/fold.h"
+#include <opencc.h>
 
 /* One token as the tokenizer reported it. */
 typedef struct {
@@ -325,6 +327,49 @@ static void test_fold_idempotent(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* OpenCC's t2s as a CkFoldT2sFunc (USER_DATA: the opencc_t). */
+static char *live_t2s(const char *utf8, gpointer user_data)
+{
+    char *conv = opencc_convert_utf8((opencc_t)user_data, utf8, strlen(utf8));
+    char *copy = conv ? g_strdup(conv) : NULL;
+    if (conv)
+        opencc_convert_utf8_free(conv);
+    return copy;
+}
+
+/* The fold compiled in at build time is what OpenCC and GLib answer now,
+ * for every code point (and for a character with a combining mark, which
+ * is folded at run time with the table as its t2s step). */
+static void test_fold_table_matches_opencc(void **state)
+{
+    opencc_t t2s = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+    if (t2s == (opencc_t)-1)
+        t2s = opencc_open("/usr/share/opencc/" OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+    assert_true(t2s != (opencc_t)-1);
+    int bad = 0;
+    for (gunichar c = 0x80; c < 0x110000; c++) {
+        if (!g_unichar_validate(c))
+            continue;
+        char s[8] = { 0 };
+        g_unichar_to_utf8(c, s);
+        char *table = ck_fts_fold(s);
+        char *live = ck_fold_cluster(s, -1, live_t2s, t2s);
+        if (strcmp(table, live) != 0 && bad++ < 5)
+            print_message("U+%04X folds to %s from the table, %s from OpenCC\n", (unsigned)c, table, live);
+        g_free(table);
+        g_free(live);
+    }
+    assert_int_equal(bad, 0);
+    const char *marked = "\xE9\xAB\x94\xCC\x81";   /* 體 + combining acute */
+    char *table = ck_fts_fold(marked);
+    char *live = ck_fold_cluster(marked, -1, live_t2s, t2s);
+    assert_string_equal(table, live);
+    assert_string_equal(table, "\xE4\xBD\x93\xCC\x81");   /* 体 + combining acute */
+    g_free(table);
+    g_free(live);
+    opencc_close(t2s);
+}
+
 /* A user's \x01 is never the suffix mark: a query starting with the mark
  * is a marked suffix only when a word follows it and nothing else;
  * otherwise the mark is a separator like any control byte.  A document's
@@ -477,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_match_end_to_end),
         cmocka_unit_test(test_sql_functions),
         cmocka_unit_test(test_fold_idempotent),
+        cmocka_unit_test(test_fold_table_matches_opencc),
         cmocka_unit_test(test_mark_in_input),
         cmocka_unit_test(test_random_bytes),
         cmocka_unit_test(test_random_bytes_in_fts5),
