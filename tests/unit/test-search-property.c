@@ -130,6 +130,12 @@ static GHashTable *found_rows(CkStore *store, const char *needle)
     GPtrArray *results = NULL;
     if (!ck_search_run(ck_store_db(store), query, &opts, &results, &error))
         fail_msg("search %s: %s", text, error->message);
+    gint64 counted = -1;   /* the count (answered by the index alone when it can) agrees */
+    if (!ck_search_count(ck_store_db(store), query, TRUE, &counted, &error))
+        fail_msg("count %s: %s", text, error->message);
+    if (counted != (gint64)results->len)
+        fail_msg("%s: search --messages --count says %" G_GINT64_FORMAT ", the search found %u", text, counted,
+                 results->len);
     GHashTable *rows = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     for (guint i = 0; i < results->len; i++) {
         CkSearchResult *r = g_ptr_array_index(results, i);
