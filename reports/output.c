@@ -59,15 +59,17 @@ JsonObject *ck_json_get_object(JsonObject *object, const char *member)
 }
 
 /* What replaces character C in printable text: "\n" or " " for a line
- * break, " " for a tab on one line, U+FFFD for another control character,
- * NULL to keep C. */
+ * break, " " for a tab on one line, U+FFFD for another control character
+ * or a bidirectional embedding, override or isolate (U+202A-202E,
+ * U+2066-2069: they make a terminal show text in another order than its
+ * bytes, e.g. "report<RLO>fdp.exe" as "reportexe.pdf"), NULL to keep C. */
 static const char *printable_replacement(gunichar c, gboolean one_line)
 {
     if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == 0x85 || c == 0x2028 || c == 0x2029)
         return one_line ? " " : "\n";
     if (c == '\t')
         return one_line ? " " : NULL;
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
         return "\xef\xbf\xbd";
     return NULL;
 }

@@ -36,7 +36,9 @@ void ck_output_write(FILE *out, CkFormat format, JsonNode *node, CkTextFunc text
  * replaced; line breaks (CR LF, CR, LF, VT, FF, NEL U+0085, U+2028,
  * U+2029) become "\n", or with ONE_LINE a space, as does a tab; every
  * other C0 or C1 control character and DEL (ESC starts terminal
- * commands) becomes U+FFFD.  Caller frees. */
+ * commands), and every bidirectional embedding, override and isolate
+ * (U+202A-202E, U+2066-2069: shown text would not be the bytes' order)
+ * becomes U+FFFD.  Caller frees. */
 char *ck_text_printable(const char *text, gboolean one_line);
 
 /* Print TEXT on OUT as part of one line: ck_text_printable(TEXT, TRUE). */

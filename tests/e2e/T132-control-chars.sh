@@ -2,7 +2,10 @@
 # T132: terminal control characters from mail never reach text output.  The
 # fixture (tests/fixtures/control/control.eml) has ESC sequences (colour,
 # clear screen, window title), CR, BEL, NEL, U+2028/U+2029 and a C1 CSI in
-# its subject, sender name and body.  The text outputs of cases, show,
+# its subject, sender name and body; the reply beside it (bidi.eml) has
+# Unicode bidirectional overrides and isolates (U+202A-202E, U+2066-2069),
+# which make a terminal show "report\u202Efdp.exe" as "reportexe.pdf"
+# ("Trojan Source").  The text outputs of cases, show,
 # search and summary (Markdown) hold none of them raw, search prints two
 # lines per result (the row, the snippet) whatever the subject holds, and
 # JSON still carries the characters (escaped) so nothing is lost.
@@ -47,6 +50,13 @@ bad NEL '\302\205'
 bad CSI '\302\233'
 bad U+2028 '\342\200\250'
 bad U+2029 '\342\200\251'
+for bidi in '\342\200\252' '\342\200\253' '\342\200\254' '\342\200\255' '\342\200\256' \
+            '\342\201\246' '\342\201\247' '\342\201\250' '\342\201\251'; do
+    bad "bidi control $bidi" "$bidi"
+done
+grep -q 'fdp.exe' "$TMP/show.txt" || fail "show lost the text around the bidi override: $(cat "$TMP/show.txt")"
+jq -e '.messages[1].body | contains("report\u202efdp.exe")' "$TMP/show.json" >/dev/null ||
+    fail "show --json lost the bidi override (or the fixture no longer holds it)"
 grep -q 'RED' "$TMP/show.txt" || fail "show lost the text around the ESC: $(cat "$TMP/show.txt")"
 
 # Search: two lines per result, the second the indented snippet.
