@@ -32,7 +32,7 @@ enum { COL_SUBJECT = 1, COL_BODY = 2, COL_QUOTED = 4, COL_ALL = 7 };
 typedef enum { ATOM_WORD, ATOM_PREFIX, ATOM_PHRASE, ATOM_FILTER } AtomKind;
 
 typedef enum {
-    F_CASE, F_FROM, F_STATUS, F_VENDOR, F_CUSTOMER, F_CAUSE, F_CODE, F_CMD, F_SN,
+    F_CASE, F_FROM, F_STATUS, F_VENDOR, F_CUSTOMER, F_CAUSE, F_CODE, F_CMD, F_SN, F_ATTACHMENT,
     F_AFTER, F_BEFORE, F_DATE, F_SUBJECT, F_BODY, F_QUOTED
 } FilterKey;
 
@@ -42,7 +42,7 @@ static const struct {
 } FILTER_NAMES[] = {
     { "case", F_CASE }, { "from", F_FROM }, { "status", F_STATUS }, { "vendor", F_VENDOR },
     { "customer", F_CUSTOMER }, { "cause", F_CAUSE }, { "code", F_CODE }, { "cmd", F_CMD },
-    { "sn", F_SN }, { "after", F_AFTER }, { "before", F_BEFORE }, { "date", F_DATE },
+    { "sn", F_SN }, { "attachment", F_ATTACHMENT }, { "after", F_AFTER }, { "before", F_BEFORE }, { "date", F_DATE },
     { "subject", F_SUBJECT }, { "body", F_BODY }, { "quoted", F_QUOTED },
 };
 
@@ -703,6 +703,11 @@ static void sql_filter(SqlBuilder *b, const Atom *atom)
     case F_SN:
         sql_with_value(b, "m.case_id IN (SELECT case_id FROM case_entities"
                           " WHERE type = 'serial_number' AND value = ? COLLATE NOCASE)", v);
+        break;
+    case F_ATTACHMENT:
+        sql_with_value(b, "EXISTS (SELECT 1 FROM json_each(m.attachments) a"
+                          " WHERE casekb_contains(json_extract(a.value, '$.name'), ?)"
+                          " OR casekb_contains(json_extract(a.value, '$.type'), ?))", v);
         break;
     default:
         sql_date_range(b, atom);

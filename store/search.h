@@ -15,7 +15,8 @@
  *     body:    new text (body) contains   quoted:   quoted text contains
  *     cause:   analyzer cause id (trailing * = prefix)
  *     code:    error code (0x optional)   cmd:      command (substring)
- *     sn:      serial number
+ *     sn:      serial number          attachment: file name or type
+ *                                                 (substring, e.g. attachment:.log)
  *     after:D  on or after D              before:D  before D
  *     date:D   within D;  date:A..B  from A through B (either side may be empty)
  *     D is YYYY, YYYY-MM or YYYY-MM-DD (UTC).

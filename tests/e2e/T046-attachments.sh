@@ -48,6 +48,16 @@ ck_json "$TMP/s2.json" search --json '"部分产品密钥: 2YT43"'
 jq -e 'any(.[]; .case_id == "CAS-07702-A5T8L3")' "$TMP/s2.json" >/dev/null || fail "phrase in dlv.txt not found"
 ck_json "$TMP/s3.json" search --json code:0xC004F074
 jq -e 'any(.[]; .case_id == "CAS-07702-A5T8L3")' "$TMP/s3.json" >/dev/null || fail "code:0xC004F074 missed the case"
+# attachment: filters by file name or type (folded substring), on the message that has it.
+for q in attachment:dlv.txt attachment:.LOG attachment:image/png '"slmgr" attachment:activation-jy'; do
+    ck_json "$TMP/s4.json" search --json --messages "$q"
+    jq -e 'length == 1 and .[0].case_id == "CAS-07702-A5T8L3"' "$TMP/s4.json" >/dev/null ||
+        fail "search $q: expected the one message with that attachment, got $(jq -c '[.[] | .case_id]' "$TMP/s4.json")"
+done
+ck_json "$TMP/s5.json" search --json --messages 'case:CAS-07702-A5T8L3 -attachment:dlv'
+jq -e 'length == 2 and all(.[]; .case_id == "CAS-07702-A5T8L3")' "$TMP/s5.json" >/dev/null ||
+    fail "-attachment:dlv should leave the case's two other messages: $(jq -c . "$TMP/s5.json" | head -c 300)"
+expect_rc 1 search attachment:no-such-file.zip
 
 # 3. The attachments are the customer's evidence: code entity and cause.
 jq -e '.entities.error_codes | index("0xC004F074")' "$TMP/att.json" >/dev/null ||
