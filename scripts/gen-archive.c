@@ -11,10 +11,12 @@
  *   {"messages": N, "threads": T, "cases": {"CAS-…": messages, …},
  *    "case_info": {"CAS-…": {status, vendor, severity, customer, title,
  *                           alias, cause, language}, …},
- *    "words": {"激活": n, …}, …counters of the features used…}
+ *    "words": {"激活": n, …}, "words_folded": {…}, …counters of the features used…}
  *
  * where words[w] is the number of messages whose NEW text (not the quoted
- * part, not the signature) contains w as a byte substring.
+ * part, not the signature) contains w as a byte substring, and
+ * words_folded[w] the same with ASCII letters in any case (what search,
+ * which folds case, counts).
  *
  * Everything comes from one GRand seeded with N, so the same N always gives
  * the same bytes.  Encodings are mixed per message: UTF-8 base64, UTF-8
@@ -209,6 +211,7 @@ typedef struct {
     GIConv to_gb;
     guint total, done, threads;
     guint word_counts[N_WORDS];
+    guint word_counts_folded[N_WORDS];   /* ASCII letters matched in any case, as search does */
     guint enc_counts[N_ENC];
     guint no_refs, subject_only, split_words, q_subjects;
     JsonBuilder *cases;       /* {case_id: messages} */
@@ -681,13 +684,17 @@ static void append_body(Gen *g, GString *m, Enc enc, const char *gb_label, const
     }
 }
 
-/* Count the truth words in NEW_TEXT. */
+/* Count the truth words in NEW_TEXT, as bytes and case-folded. */
 static void count_words(Gen *g, const char *new_text)
 {
-    for (guint w = 0; w < N_WORDS; w++)
+    for (guint w = 0; w < N_WORDS; w++) {
         if (strstr(new_text, words[w]))
             g->word_counts[w]++;
+        if (strcasestr(new_text, words[w]))
+            g->word_counts_folded[w]++;
+    }
 }
+
 
 /* Append the References / In-Reply-To headers (all earlier ids). */
 static void append_refs(GString *h, const Thread *t)
@@ -853,6 +860,16 @@ static void add_int(JsonBuilder *b, const char *name, gint64 value)
     json_builder_add_int_value(b, value);
 }
 
+/* Add the object MEMBER: {word: COUNTS[w]} for every truth word. */
+static void add_word_counts(JsonBuilder *b, const char *member, const guint *counts)
+{
+    json_builder_set_member_name(b, member);
+    json_builder_begin_object(b);
+    for (guint w = 0; w < N_WORDS; w++)
+        add_int(b, words[w], counts[w]);
+    json_builder_end_object(b);
+}
+
 /* Write DIR/truth.json from the counters. */
 static gboolean write_truth(Gen *g, GError **error)
 {
@@ -866,11 +883,8 @@ static gboolean write_truth(Gen *g, GError **error)
     json_builder_add_value(b, json_builder_get_root(g->cases));
     json_builder_set_member_name(b, "case_info");
     json_builder_add_value(b, json_builder_get_root(g->info));
-    json_builder_set_member_name(b, "words");
-    json_builder_begin_object(b);
-    for (guint w = 0; w < N_WORDS; w++)
-        add_int(b, words[w], g->word_counts[w]);
-    json_builder_end_object(b);
+    add_word_counts(b, "words", g->word_counts);
+    add_word_counts(b, "words_folded", g->word_counts_folded);
     json_builder_set_member_name(b, "encodings");
     json_builder_begin_object(b);
     for (guint e = 0; e < N_ENC; e++)
