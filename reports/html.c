@@ -1,5 +1,6 @@
 /* html.c — escaping writer, page frame and inline SVG charts. */
 #include "reports/html.h"
+#include "reports/output.h"
 #include <math.h>
 #include <string.h>
 
@@ -33,10 +34,14 @@ static const char STYLE[] =
 /* See html.h. */
 void ck_html_escape(GString *out, const char *text)
 {
-    /* GLib's markup escaper covers & < > " ' (and control characters) */
-    char *escaped = g_markup_escape_text(text ? text : "", -1);
+    /* GLib's markup escaper covers & < > " ' (and control characters);
+     * a bidirectional override would still act as &#x202e;, so those
+     * become U+FFFD first (output.h). */
+    char *plain = ck_text_without_bidi(text);
+    char *escaped = g_markup_escape_text(plain, -1);
     g_string_append(out, escaped);
     g_free(escaped);
+    g_free(plain);
 }
 
 /* See html.h. */

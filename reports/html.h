@@ -15,7 +15,8 @@
 #include "reports/summary.h"   /* CkChartBar, CkPageOps */
 
 /* Append TEXT with & < > " ' escaped (safe in element content and in
- * quoted attribute values).  NULL appends nothing. */
+ * quoted attribute values) and bidirectional controls (U+202A-202E,
+ * U+2066-2069) shown as U+FFFD.  NULL appends nothing. */
 void ck_html_escape(GString *out, const char *text);
 
 /* Append <TAG class="CLASS">escaped TEXT</TAG> (CLASS may be NULL). */

@@ -28,6 +28,7 @@ Content-Transfer-Encoding: 8bit
 # not a heading
 ==========
 \`slmgr /ipk $key_full\` 之后仍然失败，密钥是 $key_full 。
+附件 report$(printf '\342\200\256')fdp.exe 与 $(printf '\342\201\246')isolated$(printf '\342\201\251') 文本。
 EOF2
 ck ingest "$TMP/mail" >/dev/null 2>"$TMP/ingest.err" || fail "ingest of the fixture failed: $(cat "$TMP/ingest.err")"
 ck show --json "$case_id" >"$TMP/show.json" || fail "the fixture did not become case $case_id"
@@ -56,6 +57,15 @@ for f in "$TMP/summary.html" "$TMP/report.html" "$TMP/kb/index.html" "$TMP/kb/ca
 done
 grep -qF "&lt;script&gt;alert(3)&lt;/script&gt;" "$TMP/summary.html" || fail "summary.html lacks the escaped body payload"
 grep -qF "&lt;b&gt;HP&lt;/b&gt;" "$TMP/summary.html" || fail "summary.html lacks the escaped vendor"
+# Bidirectional overrides and isolates from mail act in HTML even as &#x202e;:
+# shown as U+FFFD, raw or as a character reference they must not appear.
+for f in "$TMP/summary.html" "$TMP/report.html" "$TMP"/kb/index.html "$TMP"/kb/cases/*.html "$TMP"/kb/causes/*.html; do
+    for bidi in '\342\200\256' '\342\201\246' '\342\201\251'; do
+        grep -qF "$(printf "$bidi")" "$f" && fail "${f#"$TMP"/} holds a raw bidi control"
+    done
+    grep -qiE '&#x?(202e|8238|2066|8294|2069|8297);' "$f" && fail "${f#"$TMP"/} holds a bidi control as a reference"
+done
+grep -qF "report$(printf '\357\277\275')fdp.exe" "$TMP/summary.html" || fail "summary.html lost the text around the override"
 
 # --- Markdown: structure characters escaped ---
 grep -qF '\<script\>alert(1)\</script\>' "$TMP/summary.md" || fail "summary.md does not escape <script> in the title"
