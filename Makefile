@@ -147,8 +147,11 @@ demo: $(PROGRAMS)
 	./casekb --db build/demo.db cases
 	./casekb --db build/demo.db show CAS-03877-J9N4S5
 
+# The issue's sizes: 100000 messages take about 10 minutes on 2 cores, mostly
+# notmuch (`make bench BENCH_SIZES="5000 20000"` for a quick run).
+BENCH_SIZES ?= 5000 20000 100000
 bench: $(PROGRAMS) tools
-	sh scripts/bench-ingest.sh
+	BENCH_SIZES="$(BENCH_SIZES)" sh scripts/bench-ingest.sh
 	sh scripts/bench-search.sh
 
 clean:
