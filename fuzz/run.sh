@@ -8,8 +8,9 @@
 # only read.  libFuzzer runs in fork mode so one crash does not end the run:
 # crash, timeout and OOM inputs go to build/fuzz/work/TARGET/artifacts/.
 # Afterwards fuzz/corpus/TARGET is replaced by a -merge=1 minimisation of
-# itself plus the new inputs (each cut to 8 KiB, edge coverage only), minus
-# any file byte-identical to one under ../shared or to its first 8 KiB
+# itself plus the new inputs (each cut to 8 KiB, the reader's to 32 KiB;
+# edge coverage only), minus any file byte-identical to one under ../shared
+# or to its cut start
 # (merged files are named by their SHA-1).  SECONDS 0: only that.
 # Environment: FUZZ_OPTS replaces the default libFuzzer options below.
 set -eu
@@ -38,15 +39,19 @@ fi
 # Minimise corpus + new inputs into a fresh directory, then swap it in.
 # To keep the committed corpora small, inputs are cut to 8 KiB and only
 # edge coverage counts (-use_counters=0: no extra input for a hit count).
+# The reader's inputs are whole files, and the smallest PST mbox2pst writes
+# is 22 KiB (cut, libpst would only see a short file): 32 KiB there.
+cut=8192
+[ "$target" = reader ] && cut=32768
 rm -rf "$work/merged" && mkdir -p "$work/merged"
 # shellcheck disable=SC2086
-"$bin" -merge=1 -use_counters=0 -max_len=8192 $limits -artifact_prefix="$work/artifacts/" "$work/merged" "$corpus" "$work/new" \
+"$bin" -merge=1 -use_counters=0 -max_len=$cut $limits -artifact_prefix="$work/artifacts/" "$work/merged" "$corpus" "$work/new" \
     >"$work/merge.log" 2>&1 || { echo "run.sh: merge failed, see $work/merge.log" >&2; exit 1; }
 if [ -n "$shared" ]; then
-    # a shared file, whole or cut to 8 KiB by the merge
+    # a shared file, whole or cut by the merge
     find "$shared" -type f | while read -r f; do
         rm -f "$work/merged/$(sha1sum <"$f" | cut -c1-40)" \
-              "$work/merged/$(head -c 8192 "$f" | sha1sum | cut -c1-40)"
+              "$work/merged/$(head -c "$cut" "$f" | sha1sum | cut -c1-40)"
     done
 fi
 find "$corpus" -maxdepth 1 -type f ! -name '.*' -delete
