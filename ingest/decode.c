@@ -172,6 +172,32 @@ static GIConv iconv_to_utf8(const char *iconv_name)
     return (GIConv) cd;
 }
 
+/* Charsets whose gconv modules stay loaded for the whole process: GMime
+ * opens and closes a descriptor for each header it decodes from one of
+ * them (GBK for gb2312 words, ISO-8859-1, ...), and glibc unloads the
+ * module when the last descriptor closes, so each such header cost a
+ * dlopen, a dlclose and an munmap that stalls every thread (TLB shootdown). */
+static const char *const pinned_charsets[] = {
+    "GBK", "GB18030", "BIG5", "BIG5-HKSCS", "ISO-8859-1", "ISO-8859-15", "WINDOWS-1252", "CP949",
+    "EUC-KR", "CP932", "SHIFT_JIS", "EUC-JP", "ISO-2022-JP", "UTF-7", "UTF-16", "KOI8-R",
+};
+
+/* GOnce function: open one descriptor per pinned charset, never closed. */
+static gpointer pin_charsets_once(gpointer unused)
+{
+    static GIConv pinned[G_N_ELEMENTS(pinned_charsets)];
+    for (gsize i = 0; i < G_N_ELEMENTS(pinned_charsets); i++)
+        pinned[i] = g_iconv_open("UTF-8", pinned_charsets[i]);
+    return pinned;
+}
+
+/* See decode.h. */
+void ck_decode_pin_charsets(void)
+{
+    static GOnce once = G_ONCE_INIT;
+    g_once(&once, pin_charsets_once, NULL);
+}
+
 /* TRUE when the bytes at P (before LIMIT) start a valid UTF-8 character. */
 static gboolean starts_valid_char(const char *p, const char *limit)
 {

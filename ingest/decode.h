@@ -20,6 +20,12 @@
  * us-ascii -> NULL (meaning: unlabelled).  Returns a static string or NULL. */
 const char *ck_charset_canonical(const char *label);
 
+/* Keep the gconv modules of the common mail charsets loaded for the rest of
+ * the process (once; any thread), so that decoders opening and closing
+ * descriptors, as GMime does per header, do not load and unload them each
+ * time. */
+void ck_decode_pin_charsets(void);
+
 /* Copy LEN bytes of TEXT (len -1: NUL-terminated) as strict UTF-8: each
  * run of bytes that starts no valid character (a code point above
  * U+10FFFF, F5..FF or C0/C1 leads, a surrogate, an overlong form, a cut-off

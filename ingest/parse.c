@@ -80,6 +80,7 @@ static gpointer init_gmime_once(gpointer unused)
 {
     g_mime_init();
     xmlInitParser();
+    ck_decode_pin_charsets();
     return NULL;
 }
 
