@@ -10,9 +10,19 @@
 #include "ingest/parse.h"
 
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #define MAX_THREADS 8
-#define WINDOW_PER_THREAD 64
+/* Enough messages in flight for the workers to parse the next batch while
+ * the caller writes one (a batch end takes a while: refresh, analysis,
+ * indexing, commit), and a bound on their raw bytes against big mail. */
+#define WINDOW_PER_THREAD 256
+#define MAX_BYTES_IN_FLIGHT (64u * 1024 * 1024)
+#define WORKER_NICE 5
 
 typedef struct {
     CkRawMessage raw;          /* data referenced, strings owned */
@@ -25,6 +35,7 @@ struct CkParsePool {
     guint threads, window;
     Job *jobs;                 /* window slots */
     guint64 head, tail;        /* next to take, next to fill */
+    gsize bytes;               /* raw bytes of the messages in flight */
     GMutex lock;
     GCond parsed;
 };
@@ -35,11 +46,27 @@ static void job_parse(Job *job)
     job->result.msg = ck_message_parse(&job->raw, &job->result.error);
 }
 
+/* Lower the calling thread's scheduling priority a little (once per
+ * thread), so that the caller's thread, which places and writes every
+ * message and is the one the whole ingest waits for, is not made to share
+ * its core with the workers.  Linux applies nice values per thread. */
+static void worker_yield_priority(void)
+{
+#ifdef __linux__
+    static GPrivate niced;
+    if (g_private_get(&niced))
+        return;
+    g_private_set(&niced, GINT_TO_POINTER(1));
+    setpriority(PRIO_PROCESS, (id_t) syscall(SYS_gettid), WORKER_NICE);
+#endif
+}
+
 /* GThreadPool function: parse the job, then tell the waiting caller. */
 static void worker_parse(gpointer data, gpointer user_data)
 {
     Job *job = data;
     CkParsePool *pool = user_data;
+    worker_yield_priority();
     job_parse(job);
     g_mutex_lock(&pool->lock);
     job->done = TRUE;
@@ -71,7 +98,7 @@ CkParsePool *ck_parse_pool_new(guint threads, guint window)
     g_mutex_init(&pool->lock);
     g_cond_init(&pool->parsed);
     if (pool->threads > 1)
-        pool->workers = g_thread_pool_new(worker_parse, pool, (gint)pool->threads, FALSE, NULL);
+        pool->workers = g_thread_pool_new(worker_parse, pool, (gint)pool->threads, TRUE, NULL);
     if (!pool->workers)
         pool->threads = 1;
     return pool;
@@ -86,7 +113,8 @@ guint ck_parse_pool_threads(const CkParsePool *pool)
 /* See parse-pool.h. */
 gboolean ck_parse_pool_full(const CkParsePool *pool)
 {
-    return pool->tail - pool->head >= pool->window;
+    return pool->tail - pool->head >= pool->window
+           || (pool->tail > pool->head && pool->bytes >= MAX_BYTES_IN_FLIGHT);
 }
 
 /* See parse-pool.h. */
@@ -100,6 +128,7 @@ void ck_parse_pool_submit(CkParsePool *pool, const CkRawMessage *raw)
     job->raw.export_subject = g_strdup(raw->export_subject);
     job->raw.content_hash = g_strdup(raw->content_hash);
     job->done = FALSE;
+    pool->bytes += raw->data ? g_bytes_get_size(raw->data) : 0;
     pool->tail++;
     if (!pool->workers) {
         job_parse(job);
@@ -122,6 +151,7 @@ gboolean ck_parse_pool_next(CkParsePool *pool, gboolean wait, CkParsed *out)
     g_mutex_unlock(&pool->lock);
     if (!ready)
         return FALSE;
+    pool->bytes -= job->raw.data ? g_bytes_get_size(job->raw.data) : 0;
     *out = job->result;
     out->content_hash = (char *)job->raw.content_hash;
     job->raw.content_hash = NULL;

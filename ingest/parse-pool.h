@@ -3,9 +3,9 @@
  * ck_message_parse() needs no database, so the ingest loop hands raw
  * messages to a pool of worker threads and takes the parsed messages back in
  * the order they were submitted: the cases built from them are the same as
- * with one thread.  At most WINDOW messages are in flight (memory is bounded
- * by WINDOW raw messages).  With one thread the pool parses on the caller's
- * thread at submit time, with no worker at all.
+ * with one thread.  At most WINDOW messages are in flight, and no more once
+ * they hold 64 MiB of raw mail (that bounds the memory).  With one thread
+ * the pool parses on the caller's thread at submit time, with no worker.
  */
 #ifndef CASEKB_PARSE_POOL_H
 #define CASEKB_PARSE_POOL_H
@@ -26,14 +26,14 @@ typedef struct {
 } CkParsed;
 
 /* A pool of THREADS workers (0: one per processor, at most 8) keeping at
- * most WINDOW (0: 64 per thread) messages in flight.  Free with
+ * most WINDOW (0: 256 per thread) messages in flight.  Free with
  * ck_parse_pool_free(). */
 CkParsePool *ck_parse_pool_new(guint threads, guint window);
 
 /* The number of worker threads (1 = parsing on the caller's thread). */
 guint ck_parse_pool_threads(const CkParsePool *pool);
 
-/* TRUE when WINDOW messages are in flight: take one with
+/* TRUE when WINDOW messages (or 64 MiB) are in flight: take one with
  * ck_parse_pool_next() before submitting another. */
 gboolean ck_parse_pool_full(const CkParsePool *pool);
 
