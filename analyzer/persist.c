@@ -84,10 +84,10 @@ static void note_change(JsonArray *changed, const char *key, GPtrArray *before, 
     json_array_add_object_element(changed, o);
 }
 
-/* Prefix each warning added since FIRST with the case key. */
-static void prefix_warnings(GPtrArray *warnings, guint first, const char *key)
+/* Prefix each of WARNINGS with the case key. */
+static void prefix_warnings(GPtrArray *warnings, const char *key)
 {
-    for (guint i = first; warnings && i < warnings->len; i++) {
+    for (guint i = 0; i < warnings->len; i++) {
         char *line = g_strdup_printf("%s: %s", key, (char *)g_ptr_array_index(warnings, i));
         g_free(g_ptr_array_index(warnings, i));
         g_ptr_array_index(warnings, i) = line;
@@ -115,39 +115,157 @@ static void add_own_case_id(JsonNode *analysis, const char *key)
     json_object_set_array_member(entities, "case_ids", with_key);
 }
 
-/* Analyse and store one case. */
-static gboolean analyze_one(CkStore *store, const CkRuleSet *rules, gint64 id, JsonArray *changed,
-                            GPtrArray *warnings, GError **error)
+/* One case of a chunk: loaded on the caller's thread, analysed on any
+ * thread, stored on the caller's thread. */
+typedef struct {
+    gint64 id;
+    GPtrArray *messages;     /* CkStoredMessage * */
+    GPtrArray *before;       /* cause ids before */
+    char *key;
+    GPtrArray *warnings;     /* the analyzer's, for this case (char *) */
+    JsonNode *analysis;
+} CaseJob;
+
+/* Free what JOB holds. */
+static void case_job_clear(CaseJob *job)
 {
-    GPtrArray *messages = ck_store_case_messages(store, id, error);
-    GPtrArray *before = messages ? ck_store_case_cause_ids(store, id, error) : NULL;
-    char *key = before ? ck_store_case_key(store, id, error) : NULL;
-    gboolean ok = key != NULL;
-    if (ok) {
-        GPtrArray *owned = g_ptr_array_new_with_free_func(g_free);
-        CkAnalysisInput *in = inputs_of(messages, owned);
-        guint first_warning = warnings ? warnings->len : 0;
-        JsonNode *analysis = ck_analyze_case(rules, in, messages->len, warnings);
-        place_attachment_spans(analysis, in, messages);
-        prefix_warnings(warnings, first_warning, key);
-        add_own_case_id(analysis, key);
-        ok = ck_store_case_set_analysis(store, id, analysis, error);
-        json_node_unref(analysis);
-        g_free(in);
-        g_ptr_array_unref(owned);
+    g_clear_pointer(&job->messages, g_ptr_array_unref);
+    g_clear_pointer(&job->before, g_ptr_array_unref);
+    g_clear_pointer(&job->key, g_free);
+    g_clear_pointer(&job->warnings, g_ptr_array_unref);
+    g_clear_pointer(&job->analysis, json_node_unref);
+}
+
+/* Read case JOB->id's messages, causes and key from STORE. */
+static gboolean case_job_load(CkStore *store, CaseJob *job, GError **error)
+{
+    job->messages = ck_store_case_messages(store, job->id, error);
+    job->before = job->messages ? ck_store_case_cause_ids(store, job->id, error) : NULL;
+    job->key = job->before ? ck_store_case_key(store, job->id, error) : NULL;
+    job->warnings = g_ptr_array_new_with_free_func(g_free);
+    return job->key != NULL;
+}
+
+/* Analyse the loaded case JOB with RULES (no store access: runs on any
+ * thread). */
+static void case_job_analyze(CaseJob *job, const CkRuleSet *rules)
+{
+    GPtrArray *owned = g_ptr_array_new_with_free_func(g_free);
+    CkAnalysisInput *in = inputs_of(job->messages, owned);
+    job->analysis = ck_analyze_case(rules, in, job->messages->len, job->warnings);
+    place_attachment_spans(job->analysis, in, job->messages);
+    prefix_warnings(job->warnings, job->key);
+    add_own_case_id(job->analysis, job->key);
+    g_free(in);
+    g_ptr_array_unref(owned);
+}
+
+/* Store the analysed case JOB; note a change of causes in CHANGED and move
+ * its warnings to WARNINGS (both may be NULL). */
+static gboolean case_job_store(CkStore *store, CaseJob *job, JsonArray *changed, GPtrArray *warnings,
+                               GError **error)
+{
+    if (warnings) {
+        g_ptr_array_extend_and_steal(warnings, job->warnings);
+        job->warnings = NULL;
     }
-    GPtrArray *after = ok ? ck_store_case_cause_ids(store, id, error) : NULL;
-    ok = ok && after;
-    if (ok && changed && !same_ids(before, after))
-        note_change(changed, key, before, after);
+    if (!ck_store_case_set_analysis(store, job->id, job->analysis, error))
+        return FALSE;
+    GPtrArray *after = ck_store_case_cause_ids(store, job->id, error);
+    if (after && changed && !same_ids(job->before, after))
+        note_change(changed, job->key, job->before, after);
+    gboolean ok = after != NULL;
     g_clear_pointer(&after, g_ptr_array_unref);
-    g_clear_pointer(&before, g_ptr_array_unref);
-    g_clear_pointer(&messages, g_ptr_array_unref);
-    g_free(key);
     return ok;
 }
 
-/* See persist.h. */
+/* The analyses of a chunk of loaded cases, shared by the threads that take
+ * cases from it in turn. */
+typedef struct {
+    CaseJob *jobs;
+    guint n;
+    const CkRuleSet *rules;
+    gint next;               /* next case to take (atomic) */
+    guint running;           /* pool tasks not finished (under lock) */
+    GMutex lock;
+    GCond finished;
+} Chunk;
+
+/* Analyse the cases of CHUNK not yet taken by another thread. */
+static void chunk_work(Chunk *chunk)
+{
+    for (gint i; (i = g_atomic_int_add(&chunk->next, 1)) < (gint)chunk->n;)
+        case_job_analyze(&chunk->jobs[i], chunk->rules);
+}
+
+/* GThreadPool function: take cases of the chunk, then say so. */
+static void chunk_task(gpointer data, gpointer user_data)
+{
+    Chunk *chunk = user_data;
+    chunk_work(chunk);
+    g_mutex_lock(&chunk->lock);
+    chunk->running--;
+    g_cond_signal(&chunk->finished);
+    g_mutex_unlock(&chunk->lock);
+}
+
+/* Analyse the N loaded cases of JOBS with RULES on one helper thread per
+ * processor; meanwhile this thread adds the messages stored since the last
+ * commit to STORE's full-text index (work the commit would do anyway), then
+ * helps with the cases left.  Returns when all are done; FALSE with *error
+ * when indexing failed (the analyses are done all the same). */
+static gboolean analyze_chunk(CaseJob *jobs, guint n, const CkRuleSet *rules, CkStore *store,
+                              GError **error)
+{
+    Chunk chunk = { jobs, n, rules, 0, 0 };
+    g_mutex_init(&chunk.lock);
+    g_cond_init(&chunk.finished);
+    guint helpers = MIN(MIN(g_get_num_processors(), 8), n);
+    GThreadPool *pool = helpers > 1 ? g_thread_pool_new(chunk_task, &chunk, (gint)helpers, FALSE, NULL) : NULL;
+    for (guint i = 0; pool && i < helpers; i++) {
+        chunk.running++;
+        g_thread_pool_push(pool, GUINT_TO_POINTER(1), NULL);   /* non-NULL: a task */
+    }
+    gboolean ok = ck_store_index_new(store, error);
+    chunk_work(&chunk);
+    g_mutex_lock(&chunk.lock);
+    while (chunk.running > 0)
+        g_cond_wait(&chunk.finished, &chunk.lock);
+    g_mutex_unlock(&chunk.lock);
+    if (pool)
+        g_thread_pool_free(pool, FALSE, TRUE);
+    g_mutex_clear(&chunk.lock);
+    g_cond_clear(&chunk.finished);
+    return ok;
+}
+
+/* Cases loaded at a time (their messages are in memory together). */
+#define CHUNK_CASES 64
+
+/* Analyse and store the N cases of IDS: load them, analyse them in
+ * parallel, store them in order. */
+static gboolean analyze_ids(CkStore *store, const CkRuleSet *rules, const gint64 *ids, guint n,
+                            JsonArray *changed, GPtrArray *warnings, GError **error)
+{
+    CaseJob *jobs = g_new0(CaseJob, n);
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < n; i++) {
+        jobs[i].id = ids[i];
+        ok = case_job_load(store, &jobs[i], error);
+    }
+    if (ok)
+        ok = analyze_chunk(jobs, n, rules, store, error);
+    for (guint i = 0; ok && i < n; i++)
+        ok = case_job_store(store, &jobs[i], changed, warnings, error);
+    for (guint i = 0; i < n; i++)
+        case_job_clear(&jobs[i]);
+    g_free(jobs);
+    return ok;
+}
+
+/* See persist.h.  Cases are analysed CHUNK_CASES at a time on several
+ * threads; loading and storing stay on the caller's thread, in order, so
+ * the results and warnings are the same as one at a time. */
 gboolean ck_analyze_stored_cases(CkStore *store, const CkRuleSet *rules, GArray *case_rowids,
                                  JsonArray *changed, GPtrArray *warnings, GError **error)
 {
@@ -155,8 +273,9 @@ gboolean ck_analyze_stored_cases(CkStore *store, const CkRuleSet *rules, GArray 
     if (!ids)
         return FALSE;
     gboolean ok = TRUE;
-    for (guint i = 0; ok && i < ids->len; i++)
-        ok = analyze_one(store, rules, g_array_index(ids, gint64, i), changed, warnings, error);
+    for (guint i = 0; ok && i < ids->len; i += CHUNK_CASES)
+        ok = analyze_ids(store, rules, &g_array_index(ids, gint64, i), MIN(CHUNK_CASES, ids->len - i),
+                         changed, warnings, error);
     g_array_unref(ids);
     return ok;
 }
