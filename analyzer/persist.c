@@ -209,18 +209,18 @@ static void chunk_task(gpointer data, gpointer user_data)
     g_mutex_unlock(&chunk->lock);
 }
 
-/* Analyse the N loaded cases of JOBS with RULES on one helper thread per
- * processor; meanwhile this thread adds the messages stored since the last
+/* Analyse the N loaded cases of JOBS with RULES on THREADS helper threads
+ * (0: one per processor, at most 8; 1: none, this thread alone); meanwhile this thread adds the messages stored since the last
  * commit to STORE's full-text index (work the commit would do anyway), then
  * helps with the cases left.  Returns when all are done; FALSE with *error
  * when indexing failed (the analyses are done all the same). */
-static gboolean analyze_chunk(CaseJob *jobs, guint n, const CkRuleSet *rules, CkStore *store,
+static gboolean analyze_chunk(CaseJob *jobs, guint n, const CkRuleSet *rules, guint threads, CkStore *store,
                               GError **error)
 {
     Chunk chunk = { jobs, n, rules, 0, 0 };
     g_mutex_init(&chunk.lock);
     g_cond_init(&chunk.finished);
-    guint helpers = MIN(MIN(g_get_num_processors(), 8), n);
+    guint helpers = MIN(threads ? threads : MIN(g_get_num_processors(), 8), n);
     GThreadPool *pool = helpers > 1 ? g_thread_pool_new(chunk_task, &chunk, (gint)helpers, FALSE, NULL) : NULL;
     for (guint i = 0; pool && i < helpers; i++) {
         chunk.running++;
@@ -242,9 +242,9 @@ static gboolean analyze_chunk(CaseJob *jobs, guint n, const CkRuleSet *rules, Ck
 /* Cases loaded at a time (their messages are in memory together). */
 #define CHUNK_CASES 64
 
-/* Analyse and store the N cases of IDS: load them, analyse them in
- * parallel, store them in order. */
-static gboolean analyze_ids(CkStore *store, const CkRuleSet *rules, const gint64 *ids, guint n,
+/* Analyse and store the N cases of IDS: load them, analyse them on
+ * THREADS threads (see analyze_chunk()), store them in order. */
+static gboolean analyze_ids(CkStore *store, const CkRuleSet *rules, guint threads, const gint64 *ids, guint n,
                             JsonArray *changed, GPtrArray *warnings, GError **error)
 {
     CaseJob *jobs = g_new0(CaseJob, n);
@@ -254,7 +254,7 @@ static gboolean analyze_ids(CkStore *store, const CkRuleSet *rules, const gint64
         ok = case_job_load(store, &jobs[i], error);
     }
     if (ok)
-        ok = analyze_chunk(jobs, n, rules, store, error);
+        ok = analyze_chunk(jobs, n, rules, threads, store, error);
     for (guint i = 0; ok && i < n; i++)
         ok = case_job_store(store, &jobs[i], changed, warnings, error);
     for (guint i = 0; i < n; i++)
@@ -266,7 +266,7 @@ static gboolean analyze_ids(CkStore *store, const CkRuleSet *rules, const gint64
 /* See persist.h.  Cases are analysed CHUNK_CASES at a time on several
  * threads; loading and storing stay on the caller's thread, in order, so
  * the results and warnings are the same as one at a time. */
-gboolean ck_analyze_stored_cases(CkStore *store, const CkRuleSet *rules, GArray *case_rowids,
+gboolean ck_analyze_stored_cases(CkStore *store, const CkRuleSet *rules, GArray *case_rowids, guint threads,
                                  JsonArray *changed, GPtrArray *warnings, GError **error)
 {
     GArray *ids = case_rowids ? g_array_ref(case_rowids) : ck_store_case_ids(store, error);
@@ -274,7 +274,7 @@ gboolean ck_analyze_stored_cases(CkStore *store, const CkRuleSet *rules, GArray 
         return FALSE;
     gboolean ok = TRUE;
     for (guint i = 0; ok && i < ids->len; i += CHUNK_CASES)
-        ok = analyze_ids(store, rules, &g_array_index(ids, gint64, i), MIN(CHUNK_CASES, ids->len - i),
+        ok = analyze_ids(store, rules, threads, &g_array_index(ids, gint64, i), MIN(CHUNK_CASES, ids->len - i),
                          changed, warnings, error);
     g_array_unref(ids);
     return ok;

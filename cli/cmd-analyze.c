@@ -59,7 +59,7 @@ int casekb_cmd_analyze(CkContext *ctx, int argc, char **argv)
     GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
     GError *error = NULL;
     gboolean ok = ids && ck_store_begin(ctx->store, &error)
-                  && ck_analyze_stored_cases(ctx->store, rules, ids, changed, warnings, &error)
+                  && ck_analyze_stored_cases(ctx->store, rules, ids, 0, changed, warnings, &error)
                   && ck_store_commit(ctx->store, &error);
     for (guint i = 0; i < warnings->len; i++)
         ck_cli_error(ctx, 0, "warning: %s", (char *)g_ptr_array_index(warnings, i));

@@ -10,6 +10,7 @@ typedef struct {
     gboolean progress_bar;   /* stderr is a terminal */
     CkRuleSet *rules;        /* NULL: --no-analyze or no rules */
     GPtrArray *mailboxes;    /* CkSyncMailbox of each IMAP URL read */
+    guint jobs;              /* --jobs: threads parsing and analysing (0: one per processor) */
 } IngestUi;
 
 /* The command's options. */
@@ -36,7 +37,7 @@ static gboolean analyze_batch(CkStore *store, GArray *case_rowids, gpointer user
     if (!ui->rules)
         return TRUE;
     GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
-    gboolean ok = ck_analyze_stored_cases(store, ui->rules, case_rowids, NULL, warnings, error);
+    gboolean ok = ck_analyze_stored_cases(store, ui->rules, case_rowids, ui->jobs, NULL, warnings, error);
     for (guint i = 0; i < warnings->len; i++)
         print_warning(g_ptr_array_index(warnings, i), ui);
     g_ptr_array_unref(warnings);
@@ -190,7 +191,7 @@ static int run_ingest(CkContext *ctx, char **sources, const IngestArgs *args)
     if (!domains)
         return ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
     IngestUi ui = { ctx, isatty(STDERR_FILENO), args->no_analyze ? NULL : ck_cli_load_rules(ctx),
-                    g_ptr_array_new_with_free_func(ck_sync_mailbox_free) };
+                    g_ptr_array_new_with_free_func(ck_sync_mailbox_free), (guint)args->jobs };
     CkIngestOptions options = { .support_domains = (const char *const *)domains, .batch_size = (guint)args->batch,
                                 .parse_threads = (guint)args->jobs, .on_warning = print_warning,
                                 .on_progress = print_progress, .after_batch = analyze_batch,
@@ -225,8 +226,8 @@ int ck_cli_ingest_command(CkContext *ctx, int argc, char **argv, gboolean sync)
         { "support-domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &args.domains_given,
           "Mail domain of the support team (repeatable; remembered in the database)", "DOMAIN" },
         { "batch-size", 0, 0, G_OPTION_ARG_INT, &args.batch, "Messages per transaction (default 500)", "N" },
-        { "jobs", 'j', 0, G_OPTION_ARG_INT, &args.jobs, "Threads parsing mail (default: one per processor; "
-          "the result is the same for any number)", "N" },
+        { "jobs", 'j', 0, G_OPTION_ARG_INT, &args.jobs, "Threads parsing and analysing mail (default: one per "
+          "processor; the result is the same for any number)", "N" },
         { "user", 0, 0, G_OPTION_ARG_STRING, &args.user, "IMAP user (password: $CASEKB_IMAP_PASSWORD, "
           "else ~/.netrc)", "USER" },
         { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &args.cacert, "CA certificate file to verify an imaps:// "

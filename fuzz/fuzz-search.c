@@ -49,7 +49,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     CkRuleSet *rules = NULL;
     if (!(store = ck_store_open(db_path, &error)) || !ck_ingest_paths(store, paths, &options, &stats, &error)
         || !(rules = ck_ruleset_load(rules_paths, &error))
-        || !ck_analyze_stored_cases(store, rules, NULL, NULL, NULL, &error))
+        || !ck_analyze_stored_cases(store, rules, NULL, 0, NULL, NULL, &error))
         ck_fuzz_fail("cannot build the search database: %s", error->message);
     if (stats.added < 10)
         ck_fuzz_fail("%s holds only %" G_GUINT64_FORMAT " messages", paths[0], stats.added);

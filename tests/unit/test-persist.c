@@ -81,9 +81,9 @@ static char *lines_of(GPtrArray *warnings)
     return g_string_free(out, FALSE);
 }
 
-/* Analyse every case in one call (chunks of many cases, on several
- * threads), then each case alone (one case per call: no helper thread);
- * the documents and the warnings, in order, are the same. */
+/* Analyse every case in one call (chunks of many cases, on four threads),
+ * then each case alone with threads = 1 (no helper thread); the documents
+ * and the warnings, in order, are the same. */
 static void parallel_equals_one_at_a_time(void **state)
 {
     Fixture *f = *state;
@@ -92,7 +92,7 @@ static void parallel_equals_one_at_a_time(void **state)
     assert_true(ids->len >= 20);
     GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
     JsonArray *changed = json_array_new();
-    assert_true(ck_analyze_stored_cases(f->store, f->rules, ids, changed, warnings, NULL));
+    assert_true(ck_analyze_stored_cases(f->store, f->rules, ids, 4, changed, warnings, NULL));
     assert_true(json_array_get_length(changed) > 0);   /* causes found where there were none */
     char *together = all_documents(f->store, ids);
     char *together_warnings = lines_of(warnings);
@@ -101,7 +101,7 @@ static void parallel_equals_one_at_a_time(void **state)
     for (guint i = 0; i < ids->len; i++) {
         GArray *one = g_array_new(FALSE, FALSE, sizeof(gint64));
         g_array_append_val(one, g_array_index(ids, gint64, i));
-        assert_true(ck_analyze_stored_cases(f->store, f->rules, one, NULL, warnings, NULL));
+        assert_true(ck_analyze_stored_cases(f->store, f->rules, one, 1, NULL, warnings, NULL));
         g_array_unref(one);
     }
     char *alone = all_documents(f->store, ids);
@@ -147,7 +147,7 @@ static void indexes_new_messages(void **state)
     assert_true(ck_case_add_message(f->store, msg, &outcome, NULL));
     assert_int_equal(count_matches(f->store, "zyxwvutsrq"), 0);   /* not indexed yet */
     GArray *ids = ck_store_case_ids(f->store, NULL);
-    assert_true(ck_analyze_stored_cases(f->store, f->rules, ids, NULL, NULL, NULL));
+    assert_true(ck_analyze_stored_cases(f->store, f->rules, ids, 0, NULL, NULL, NULL));
     assert_int_equal(count_matches(f->store, "zyxwvutsrq"), 1);
     assert_true(ck_store_commit(f->store, NULL));
     assert_int_equal(count_matches(f->store, "zyxwvutsrq"), 1);
