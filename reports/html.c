@@ -34,10 +34,10 @@ static const char STYLE[] =
 /* See html.h. */
 void ck_html_escape(GString *out, const char *text)
 {
-    /* GLib's markup escaper covers & < > " ' (and control characters);
-     * a bidirectional override would still act as &#x202e;, so those
-     * become U+FFFD first (output.h). */
-    char *plain = ck_text_without_bidi(text);
+    /* GLib's markup escaper covers & < > " '; a control character or a
+     * bidirectional override would still act as &#x1b; or &#x202e;, so the
+     * text is made printable first (output.h). */
+    char *plain = ck_text_printable(text, FALSE);
     char *escaped = g_markup_escape_text(plain, -1);
     g_string_append(out, escaped);
     g_free(escaped);

@@ -15,8 +15,9 @@
 #include "reports/summary.h"   /* CkChartBar, CkPageOps */
 
 /* Append TEXT with & < > " ' escaped (safe in element content and in
- * quoted attribute values) and bidirectional controls (U+202A-202E,
- * U+2066-2069) shown as U+FFFD.  NULL appends nothing. */
+ * quoted attribute values), after ck_text_printable(TEXT, FALSE): control
+ * characters and bidirectional controls show as U+FFFD.  NULL appends
+ * nothing. */
 void ck_html_escape(GString *out, const char *text);
 
 /* Append <TAG class="CLASS">escaped TEXT</TAG> (CLASS may be NULL). */

@@ -58,26 +58,11 @@ JsonObject *ck_json_get_object(JsonObject *object, const char *member)
     return node && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
 }
 
-/* See output.h. */
-gboolean ck_unichar_is_bidi_control(gunichar c)
+/* TRUE for a bidirectional embedding, override or isolate control
+ * (U+202A-202E, U+2066-2069). */
+static gboolean is_bidi_control(gunichar c)
 {
     return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
-}
-
-/* See output.h. */
-char *ck_text_without_bidi(const char *text)
-{
-    GString *out = g_string_new(NULL);
-    for (const char *p = text ? text : ""; *p;) {
-        const char *next = g_utf8_find_next_char(p, NULL);
-        gunichar c = (guchar)*p == 0xe2 ? g_utf8_get_char_validated(p, next - p) : 0;
-        if (ck_unichar_is_bidi_control(c))
-            g_string_append(out, "\xef\xbf\xbd");
-        else
-            g_string_append_len(out, p, next - p);
-        p = next;
-    }
-    return g_string_free(out, FALSE);
 }
 
 /* What replaces character C in printable text: "\n" or " " for a line
@@ -91,7 +76,7 @@ static const char *printable_replacement(gunichar c, gboolean one_line)
         return one_line ? " " : "\n";
     if (c == '\t')
         return one_line ? " " : NULL;
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || ck_unichar_is_bidi_control(c))
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || is_bidi_control(c))
         return "\xef\xbf\xbd";
     return NULL;
 }

@@ -41,15 +41,6 @@ void ck_output_write(FILE *out, CkFormat format, JsonNode *node, CkTextFunc text
  * becomes U+FFFD.  Caller frees. */
 char *ck_text_printable(const char *text, gboolean one_line);
 
-/* TRUE for a bidirectional embedding, override or isolate control
- * (U+202A-202E, U+2066-2069). */
-gboolean ck_unichar_is_bidi_control(gunichar c);
-
-/* TEXT (NULL: "") with its bidirectional controls replaced by U+FFFD and
- * nothing else changed (invalid UTF-8 stays as it is), for output formats
- * that escape the rest themselves (HTML).  Caller frees. */
-char *ck_text_without_bidi(const char *text);
-
 /* Print TEXT on OUT as part of one line: ck_text_printable(TEXT, TRUE). */
 void ck_text_put_line(FILE *out, const char *text);
 
