@@ -424,7 +424,8 @@ static gboolean fetch_one(Session *s, guint64 validity, guint64 uid, const Deliv
         g_free(what);
         ok = FALSE;
     } else {
-        GBytes *data = g_bytes_new(s->body->data, s->body->len);
+        GBytes *data = g_byte_array_free_to_bytes(s->body);   /* handed over, not copied */
+        s->body = g_byte_array_new();
         CkRawMessage raw = { .kind = CK_RAW_RFC822, .data = data, .path = path, .offset = 0 };
         ok = d->on_message(&raw, d->user_data, error);
         *d->fetched += ok;
