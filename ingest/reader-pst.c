@@ -349,9 +349,7 @@ static GMimeObject *body_part(const pst_item *item, guint *n_replaced)
 static GMimeObject *attachment_part(PstWalk *w, const pst_item *item, pst_item_attach *attach,
                                     guint index, guint *n_replaced)
 {
-    int muted = stdout_mute();
     pst_binary data = pst_attach_to_mem(w->pf, attach);
-    stdout_restore(muted);
     if (!data.data)
         return NULL;
     char *name = pst_text(item, &attach->filename2, n_replaced);
@@ -453,9 +451,7 @@ static GBytes *message_bytes(PstWalk *w, const pst_desc_tree *d, const pst_item 
  * when the callback stopped the read. */
 static gboolean read_item(PstWalk *w, pst_desc_tree *d, GError **error)
 {
-    int muted = stdout_mute();
     pst_item *item = pst_parse_item(w->pf, d, NULL);
-    stdout_restore(muted);
     if (!item) {
         if (w->unreadable++ == 0)
             w->first_unreadable = d->d_id;
@@ -474,9 +470,7 @@ static gboolean read_item(PstWalk *w, pst_desc_tree *d, GError **error)
         ok = ck_reader_emit(w->reader, &raw, error);
         g_bytes_unref(data);
     }
-    int muted_free = stdout_mute();
     pst_freeItem(item);
-    stdout_restore(muted_free);
     return ok;
 }
 
@@ -515,9 +509,7 @@ static pst_desc_tree *open_pst(CkReader *reader, pst_file *pf, const char *file,
                                const char *shown, pst_item **root)
 {
     GStatBuf st;
-    int muted = stdout_mute();
     int failed = pst_open(pf, file, NULL);
-    stdout_restore(muted);
     if (failed) {
         ck_reader_warn(reader, shown, "not a PST file libpst can read (unknown version?), skipped");
         return NULL;
@@ -527,22 +519,18 @@ static pst_desc_tree *open_pst(CkReader *reader, pst_file *pf, const char *file,
         ck_reader_warn(reader, shown, "PST file is cut off (%" G_GUINT64_FORMAT " of %"
                        G_GUINT64_FORMAT " bytes), skipped", (guint64)st.st_size, pf->size);
     } else {
-        muted = stdout_mute();
         pst_load_index(pf);
         pst_load_extended_attributes(pf);
         *root = pf->d_head ? pst_parse_item(pf, pf->d_head, NULL) : NULL;
         pst_desc_tree *top = *root && (*root)->message_store ? pst_getTopOfFolders(pf, *root)
                                                               : NULL;
-        stdout_restore(muted);
         if (top)
             return top;
         ck_reader_warn(reader, shown, "%s (damaged file?), skipped",
                        pf->d_head ? "PST has no message store" : "PST index cannot be read");
     }
-    muted = stdout_mute();
     pst_freeItem(*root);
     pst_close(pf);
-    stdout_restore(muted);
     *root = NULL;
     return NULL;
 }
@@ -555,16 +543,17 @@ static gboolean read_pst_file(CkReader *reader, const char *file, const char *sh
     ck_parse_init();   /* GMime builds the bodies */
     pst_file pf;
     pst_item *root = NULL;
+    int muted = stdout_mute();   /* once for the whole file: casekb prints nothing on stdout meanwhile */
     pst_desc_tree *top = open_pst(reader, &pf, file, shown, &root);
-    if (!top)
-        return TRUE;
-    PstWalk walk = { .reader = reader, .pf = &pf, .path = shown };
-    gboolean ok = walk_nodes(&walk, top->child, 0, error);
-    if (ok)
-        warn_skipped(&walk);
-    int muted = stdout_mute();
-    pst_freeItem(root);
-    pst_close(&pf);
+    gboolean ok = TRUE;
+    if (top) {
+        PstWalk walk = { .reader = reader, .pf = &pf, .path = shown };
+        ok = walk_nodes(&walk, top->child, 0, error);
+        if (ok)
+            warn_skipped(&walk);
+        pst_freeItem(root);
+        pst_close(&pf);
+    }
     stdout_restore(muted);
     return ok;
 }
