@@ -198,10 +198,10 @@ static void chunk_work(Chunk *chunk)
         case_job_analyze(&chunk->jobs[i], chunk->rules);
 }
 
-/* GThreadPool function: take cases of the chunk, then say so. */
+/* GThreadPool function: take cases of the chunk DATA, then say so. */
 static void chunk_task(gpointer data, gpointer user_data)
 {
-    Chunk *chunk = user_data;
+    Chunk *chunk = data;
     chunk_work(chunk);
     g_mutex_lock(&chunk->lock);
     chunk->running--;
@@ -209,31 +209,37 @@ static void chunk_task(gpointer data, gpointer user_data)
     g_mutex_unlock(&chunk->lock);
 }
 
-/* Analyse the N loaded cases of JOBS with RULES on THREADS helper threads
- * (0: one per processor, at most 8; 1: none, this thread alone); meanwhile this thread adds the messages stored since the last
- * commit to STORE's full-text index (work the commit would do anyway), then
- * helps with the cases left.  Returns when all are done; FALSE with *error
- * when indexing failed (the analyses are done all the same). */
-static gboolean analyze_chunk(CaseJob *jobs, guint n, const CkRuleSet *rules, guint threads, CkStore *store,
-                              GError **error)
+/* One ck_analyze_stored_cases() call: where results go, and the helper
+ * threads (pool NULL when the caller's thread works alone). */
+typedef struct {
+    CkStore *store;
+    const CkRuleSet *rules;
+    GThreadPool *pool;       /* helpers, created once per call */
+    guint helpers;           /* threads in POOL */
+    JsonArray *changed;
+    GPtrArray *warnings;
+} Analysis;
+
+/* Analyse the N loaded cases of JOBS on A's helper threads and this one;
+ * first this thread adds the messages stored since the last commit to the
+ * full-text index (work the commit would do anyway), then helps with the
+ * cases left.  Returns when all are done; FALSE with *error when indexing
+ * failed (the analyses are done all the same). */
+static gboolean analyze_chunk(const Analysis *a, CaseJob *jobs, guint n, GError **error)
 {
-    Chunk chunk = { jobs, n, rules, 0, 0 };
+    Chunk chunk = { jobs, n, a->rules, 0, 0 };
     g_mutex_init(&chunk.lock);
     g_cond_init(&chunk.finished);
-    guint helpers = MIN(threads ? threads : MIN(g_get_num_processors(), 8), n);
-    GThreadPool *pool = helpers > 1 ? g_thread_pool_new(chunk_task, &chunk, (gint)helpers, FALSE, NULL) : NULL;
-    for (guint i = 0; pool && i < helpers; i++) {
+    for (guint i = 0; a->pool && i < MIN(a->helpers, n); i++) {
         chunk.running++;
-        g_thread_pool_push(pool, GUINT_TO_POINTER(1), NULL);   /* non-NULL: a task */
+        g_thread_pool_push(a->pool, &chunk, NULL);
     }
-    gboolean ok = ck_store_index_new(store, error);
+    gboolean ok = ck_store_index_new(a->store, error);
     chunk_work(&chunk);
     g_mutex_lock(&chunk.lock);
     while (chunk.running > 0)
         g_cond_wait(&chunk.finished, &chunk.lock);
     g_mutex_unlock(&chunk.lock);
-    if (pool)
-        g_thread_pool_free(pool, FALSE, TRUE);
     g_mutex_clear(&chunk.lock);
     g_cond_clear(&chunk.finished);
     return ok;
@@ -242,40 +248,45 @@ static gboolean analyze_chunk(CaseJob *jobs, guint n, const CkRuleSet *rules, gu
 /* Cases loaded at a time (their messages are in memory together). */
 #define CHUNK_CASES 64
 
-/* Analyse and store the N cases of IDS: load them, analyse them on
- * THREADS threads (see analyze_chunk()), store them in order. */
-static gboolean analyze_ids(CkStore *store, const CkRuleSet *rules, guint threads, const gint64 *ids, guint n,
-                            JsonArray *changed, GPtrArray *warnings, GError **error)
+/* Analyse and store the N cases of IDS: load them, analyse them
+ * (analyze_chunk()), store them in order. */
+static gboolean analyze_ids(const Analysis *a, const gint64 *ids, guint n, GError **error)
 {
     CaseJob *jobs = g_new0(CaseJob, n);
     gboolean ok = TRUE;
     for (guint i = 0; ok && i < n; i++) {
         jobs[i].id = ids[i];
-        ok = case_job_load(store, &jobs[i], error);
+        ok = case_job_load(a->store, &jobs[i], error);
     }
     if (ok)
-        ok = analyze_chunk(jobs, n, rules, threads, store, error);
+        ok = analyze_chunk(a, jobs, n, error);
     for (guint i = 0; ok && i < n; i++)
-        ok = case_job_store(store, &jobs[i], changed, warnings, error);
+        ok = case_job_store(a->store, &jobs[i], a->changed, a->warnings, error);
     for (guint i = 0; i < n; i++)
         case_job_clear(&jobs[i]);
     g_free(jobs);
     return ok;
 }
 
-/* See persist.h.  Cases are analysed CHUNK_CASES at a time on several
- * threads; loading and storing stay on the caller's thread, in order, so
- * the results and warnings are the same as one at a time. */
+/* See persist.h.  Cases are analysed CHUNK_CASES at a time by one pool of
+ * THREADS helpers, created once for the whole call (THREADS 1: no pool, the
+ * caller alone); loading and storing stay on the caller's thread, in order,
+ * so the results and warnings are the same as one at a time. */
 gboolean ck_analyze_stored_cases(CkStore *store, const CkRuleSet *rules, GArray *case_rowids, guint threads,
                                  JsonArray *changed, GPtrArray *warnings, GError **error)
 {
     GArray *ids = case_rowids ? g_array_ref(case_rowids) : ck_store_case_ids(store, error);
     if (!ids)
         return FALSE;
+    guint total = threads ? threads : MIN(g_get_num_processors(), 8);
+    Analysis a = { store, rules, NULL, total > 1 ? MIN(total, MAX(ids->len, 1u)) : 0, changed, warnings };
+    if (a.helpers > 1)
+        a.pool = g_thread_pool_new(chunk_task, NULL, (gint)a.helpers, FALSE, NULL);
     gboolean ok = TRUE;
     for (guint i = 0; ok && i < ids->len; i += CHUNK_CASES)
-        ok = analyze_ids(store, rules, threads, &g_array_index(ids, gint64, i), MIN(CHUNK_CASES, ids->len - i),
-                         changed, warnings, error);
+        ok = analyze_ids(&a, &g_array_index(ids, gint64, i), MIN(CHUNK_CASES, ids->len - i), error);
+    if (a.pool)
+        g_thread_pool_free(a.pool, FALSE, TRUE);
     g_array_unref(ids);
     return ok;
 }

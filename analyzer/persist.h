@@ -18,10 +18,10 @@
  * {"case_id", "before": [ids], "after": [ids]} to CHANGED (may be NULL).
  * Analyzer warnings ("CASE: rule X: …") are appended to WARNINGS (char *,
  * may be NULL).  Runs inside the caller's transaction if one is open.
- * The analyses run on THREADS threads (0: one per processor, at most 8; the
- * results and their order are the same for any number); while they run, the
- * caller's thread adds the transaction's new messages to the full-text index
- * (ck_store_index_new). */
+ * The analyses run on THREADS helper threads (0: one per processor, at most
+ * 8; 1: none, the caller's thread alone; the results and their order are
+ * the same for any number) while the caller's thread adds the transaction's
+ * new messages to the full-text index (ck_store_index_new), then helps. */
 gboolean ck_analyze_stored_cases(CkStore *store, const CkRuleSet *rules, GArray *case_rowids, guint threads,
                                  JsonArray *changed, GPtrArray *warnings, GError **error);
 
