@@ -267,20 +267,30 @@ static void needle_filter_init(NeedleFilter *f, const char *const *needles)
     }
 }
 
-/* TRUE when one of the NULL-terminated NEEDLES occurs in HAY (ASCII
- * letters compared without case; HAY is at most SPLIT_PREFIX_BYTES, so the
- * scan is bounded).  Only positions that pass the needles'
- * filter are compared, so a line costs about two table look-ups a byte
- * instead of one comparison per needle a byte. */
-static gboolean contains_any(const char *hay, const char *const *needles)
+/* A needle list with its filter, built once on first use (any thread). */
+typedef struct {
+    const char *const *needles;   /* NULL-terminated */
+    NeedleFilter filter;
+    gsize ready;
+} NeedleList;
+
+/* TRUE when one of LIST's needles occurs in HAY (ASCII letters compared
+ * without case; HAY is at most SPLIT_PREFIX_BYTES, so the scan is
+ * bounded).  Only positions that pass the list's filter are compared, so a
+ * line costs about two table look-ups a byte instead of one comparison per
+ * needle a byte. */
+static gboolean contains_any(const char *hay, NeedleList *list)
 {
-    NeedleFilter f;
-    needle_filter_init(&f, needles);
+    if (g_once_init_enter(&list->ready)) {
+        needle_filter_init(&list->filter, list->needles);
+        g_once_init_leave(&list->ready, 1);
+    }
+    const NeedleFilter *f = &list->filter;
     for (; *hay; hay++) {
-        gboolean single = BIT_TEST(f.singles, (guchar)*hay);
-        if (!single && (hay[1] == '\0' || !BIT_TEST(f.pairs, FILTER_PAIR(hay[0], hay[1]))))
+        gboolean single = BIT_TEST(f->singles, (guchar)*hay);
+        if (!single && (hay[1] == '\0' || !BIT_TEST(f->pairs, FILTER_PAIR(hay[0], hay[1]))))
             continue;
-        for (const char *const *n = needles; *n; n++)
+        for (const char *const *n = list->needles; *n; n++)
             if (starts_with_ci(hay, *n))
                 return TRUE;
     }
@@ -315,7 +325,8 @@ static glong char_count(const char *s)
 /* TRUE when S holds sentence punctuation or ends with a comma or colon. */
 static gboolean looks_like_sentence(const char *s)
 {
-    if (contains_any(s, sentence_marks))
+    static NeedleList marks = { sentence_marks };
+    if (contains_any(s, &marks))
         return TRUE;
     gsize len = strlen(s);
     return len > 0 && strchr(":,", s[len - 1]) != NULL;
@@ -348,7 +359,8 @@ static gboolean has_date_token(const char *s)
             p++;
         }
     }
-    return contains_any(s, date_words_cjk);
+    static NeedleList words = { date_words_cjk };
+    return contains_any(s, &words);
 }
 
 /* TRUE when S contains something like an e-mail address. */
@@ -393,7 +405,8 @@ static gboolean has_phone_number(const char *s)
 static gboolean has_url(const char *s)
 {
     static const char *const url_marks[] = { "http://", "https://", "www.", NULL };
-    return contains_any(s, url_marks);
+    static NeedleList marks = { url_marks };
+    return contains_any(s, &marks);
 }
 
 /* TRUE when the line is made of rule characters (and spaces) only. */
@@ -574,8 +587,9 @@ static gboolean has_department_word(const char *s)
 /* TRUE for a short line naming a job title or a company. */
 static gboolean is_title_line(const char *s)
 {
+    static NeedleList title_list = { title_words };
     return char_count(s) <= CONTACT_MAX_CHARS
-        && (contains_any(s, title_words) || has_department_word(s));
+        && (contains_any(s, &title_list) || has_department_word(s));
 }
 
 /* TRUE for a short line with no sentence punctuation that does not start
