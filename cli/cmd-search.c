@@ -6,8 +6,9 @@
 
 #define SEARCH_SUMMARY \
     "Search past cases (Chinese and English).  Terms are ANDed; \"exact phrase\"; a OR b; -term or NOT term;\n" \
-    "prefix*; filters case: from: subject: cause: status: vendor: customer: code: cmd: sn: body: quoted:\n" \
-    "after:2021-03-01 before:2021-04 date:2021-03..2021-04.  One row per case (its best message) unless\n" \
+    "prefix*; filters case: from: subject: cause: status: vendor: customer: code: cmd: sn: attachment: body:\n" \
+    "quoted: after:2021-03-01 before:2021-04 date:2021-03..2021-04.  One row per case (its best message)\n" \
+    "unless " \
     "--messages; ranked by bm25 (subject weighs most, quoted text least).\n" \
     "--any reads QUERY as a plain sentence: cases holding any of its words (Chinese: character pairs),\n" \
     "most words first.  A query of plain words that finds nothing is searched that way too, with a note."
@@ -31,69 +32,26 @@ static int print_results(CkContext *ctx, GPtrArray *results)
     return rc;
 }
 
-/* --any: the sentence TEXT, listed or (COUNT_ONLY) counted. */
-static int search_any(CkContext *ctx, const char *text, gboolean count_only, const CkSearchOptions *opts)
+/* TEXT searched (ANY: as a sentence) and listed or (COUNT_ONLY) counted;
+ * a query that finds nothing is searched as a sentence, with a note
+ * (ck_search_text()). */
+static int run_search(CkContext *ctx, const char *text, gboolean any, gboolean count_only,
+                      const CkSearchOptions *opts)
 {
+    CkSearchOutcome out;
     GError *error = NULL;
-    sqlite3 *db = ck_store_db(ctx->store);
-    if (count_only) {
-        gint64 count = 0;
-        if (!ck_search_count_any(db, text, opts->per_message, &count, &error))
-            return ck_cli_fail(ctx, search_exit(error), error);
-        return ck_cli_print_count(ctx, count);
+    int rc;
+    if (!ck_search_text(ck_store_db(ctx->store), text, any, count_only, opts, &out, &error)) {
+        rc = ck_cli_fail(ctx, search_exit(error), error);
+    } else if (count_only) {
+        rc = ck_cli_print_count(ctx, out.total);
+    } else {
+        if (out.fell_back)
+            fprintf(stderr, "casekb search: nothing holds every word; showing what holds the most of them (as --any)\n");
+        rc = print_results(ctx, g_steal_pointer(&out.results));
     }
-    GPtrArray *results = NULL;
-    if (!ck_search_run_any(db, text, opts, &results, &error))
-        return ck_cli_fail(ctx, search_exit(error), error);
-    return print_results(ctx, results);
-}
-
-/* --count: how many cases or messages QUERY matches (takes QUERY). */
-static int print_count(CkContext *ctx, CkSearchQuery *query, gboolean per_message)
-{
-    gint64 count = 0;
-    GError *error = NULL;
-    gboolean ok = ck_search_count(ck_store_db(ctx->store), query, per_message, &count, &error);
-    ck_search_query_free(query);
-    if (!ok)
-        return ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
-    return ck_cli_print_count(ctx, count);
-}
-
-/* TRUE when QUERY (TEXT), which gave no row, should be run as a sentence:
- * ck_search_query_wants_sentence() says so and nothing matches at all (not
- * just this page). */
-static gboolean should_fall_back(CkContext *ctx, const CkSearchQuery *query, const char *text,
-                                 const CkSearchOptions *opts)
-{
-    gint64 count = 0;
-    return ck_search_query_wants_sentence(query, text)
-           && (opts->offset == 0
-               || (ck_search_count(ck_store_db(ctx->store), query, opts->per_message, &count, NULL)
-                   && count == 0));
-}
-
-/* The query language: TEXT listed or (COUNT_ONLY) counted, falling back to
- * the sentence search as should_fall_back() says. */
-static int search_query(CkContext *ctx, const char *text, gboolean count_only, const CkSearchOptions *opts)
-{
-    GError *error = NULL;
-    CkSearchQuery *query = ck_search_query_parse(text, &error);
-    if (!query)
-        return ck_cli_fail(ctx, CK_EXIT_USAGE, error);
-    if (count_only)
-        return print_count(ctx, query, opts->per_message);
-    GPtrArray *results = NULL;
-    gboolean ok = ck_search_run(ck_store_db(ctx->store), query, opts, &results, &error);
-    gboolean fall_back = ok && results->len == 0 && should_fall_back(ctx, query, text, opts);
-    ck_search_query_free(query);
-    if (!ok)
-        return ck_cli_fail(ctx, CK_EXIT_INTERNAL, error);
-    if (!fall_back)
-        return print_results(ctx, results);
-    g_ptr_array_unref(results);
-    fprintf(stderr, "casekb search: nothing holds every word; showing what holds the most of them (as --any)\n");
-    return search_any(ctx, text, FALSE, opts);
+    ck_search_outcome_clear(&out);
+    return rc;
 }
 
 int casekb_cmd_search(CkContext *ctx, int argc, char **argv)
@@ -119,7 +77,7 @@ int casekb_cmd_search(CkContext *ctx, int argc, char **argv)
     CkSearchOptions options = { per_message, limit, offset, colour ? CK_SEARCH_TTY_OPEN : "[",
                                 colour ? CK_SEARCH_TTY_CLOSE : "]", 0 };
     char *text = g_strjoinv(" ", argv + 1);
-    rc = any ? search_any(ctx, text, count_only, &options) : search_query(ctx, text, count_only, &options);
+    rc = run_search(ctx, text, any, count_only, &options);
     g_free(text);
     return rc;
 }

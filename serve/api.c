@@ -63,19 +63,22 @@ CkServeResponse *ck_serve_api_case(CkServeEnv *env, const CkServeRequest *req)
 /* See api.h. */
 CkServeResponse *ck_serve_api_search(CkServeEnv *env, const CkServeRequest *req)
 {
-    CkServeSearch s;
+    CkSearchOutcome s;
     GError *error = NULL;
-    if (!ck_serve_search_run(env, req, "[", "]", &s, &error))
+    gboolean count_only = ck_serve_flag_param(req, "count");
+    if (!ck_serve_search_run(env, req, "[", "]", count_only, &s, &error)) {
+        ck_search_outcome_clear(&s);
         return api_error(error);
+    }
     CkServeResponse *r;
-    if (ck_serve_flag_param(req, "count")) {
+    if (count_only) {
         r = api_count(s.total);
     } else {
         JsonNode *node = ck_search_results_json(s.results);
         ck_json_mask_product_keys(node);
         r = api_ok(node);
     }
-    ck_serve_search_clear(&s);
+    ck_search_outcome_clear(&s);
     return r;
 }
 

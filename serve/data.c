@@ -49,20 +49,11 @@ JsonNode *ck_serve_report(CkServeEnv *env, const CkServeRequest *req, GError **e
     return report;
 }
 
-/* Run TEXT as a sentence into S. */
-static gboolean search_sentence(sqlite3 *db, const char *text, const CkSearchOptions *opts, CkServeSearch *s,
-                                GError **error)
-{
-    s->sentence = TRUE;
-    return ck_search_count_any(db, text, opts->per_message, &s->total, error)
-           && ck_search_run_any(db, text, opts, &s->results, error);
-}
-
 /* See data.h. */
 gboolean ck_serve_search_run(CkServeEnv *env, const CkServeRequest *req, const char *open, const char *close,
-                             CkServeSearch *s, GError **error)
+                             gboolean count_only, CkSearchOutcome *s, GError **error)
 {
-    *s = (CkServeSearch){ 0 };
+    *s = (CkSearchOutcome){ 0 };
     const char *text = ck_serve_param(req, "q");
     gint64 limit = 20, offset = 0;
     if (!text) {
@@ -73,26 +64,8 @@ gboolean ck_serve_search_run(CkServeEnv *env, const CkServeRequest *req, const c
         || !ck_serve_int_param(req, "offset", 0, 0, G_MAXINT32, &offset, error))
         return FALSE;
     CkSearchOptions opts = { ck_serve_flag_param(req, "messages"), (int)limit, (int)offset, open, close, 0 };
-    sqlite3 *db = ck_store_db(env->store);
-    if (ck_serve_flag_param(req, "any"))
-        return search_sentence(db, text, &opts, s, error);
-    CkSearchQuery *query = ck_search_query_parse(text, error);
-    if (!query)
-        return FALSE;
-    gboolean ok = ck_search_count(db, query, opts.per_message, &s->total, error)
-                  && ck_search_run(db, query, &opts, &s->results, error);
-    s->fell_back = ok && s->total == 0 && ck_search_query_wants_sentence(query, text);
-    ck_search_query_free(query);
-    if (!s->fell_back)
-        return ok;
-    g_clear_pointer(&s->results, g_ptr_array_unref);
-    return search_sentence(db, text, &opts, s, error);
-}
-
-/* See data.h. */
-void ck_serve_search_clear(CkServeSearch *s)
-{
-    g_clear_pointer(&s->results, g_ptr_array_unref);
+    return ck_search_text(ck_store_db(env->store), text, ck_serve_flag_param(req, "any"), count_only, &opts, s,
+                          error);
 }
 
 /* See data.h. */

@@ -8,16 +8,8 @@
 #define CASEKB_SERVE_DATA_H
 
 #include "serve/handler.h"
+#include "store/search.h"
 
-/* The search a request asks for: q (the query language), any=1 (q is a
- * plain sentence, as `search --any`), messages=1, limit (default 20),
- * offset. */
-typedef struct {
-    GPtrArray *results;      /* CkSearchResult *, or NULL on failure */
-    gint64 total;            /* how many match in all */
-    gboolean sentence;       /* run as a sentence (asked, or the fallback) */
-    gboolean fell_back;      /* the strict query found nothing: as a sentence */
-} CkServeSearch;
 
 /* The case document of ID (case ID, alias or Message-ID), masked, and its
  * row id.  NULL with *error: CK_STORE_ERROR_NOT_FOUND when there is no
@@ -39,14 +31,14 @@ JsonNode *ck_serve_report(CkServeEnv *env, const CkServeRequest *req, GError **e
  * unchanged) when FILTER has no customer. */
 GPtrArray *ck_serve_customer_names(CkServeEnv *env, CkCaseFilter *filter);
 
-/* Run REQ's search into S, with snippets marked by OPEN and CLOSE.  As
- * `casekb search`: a query of plain words (two or more) that finds
- * nothing is run as a sentence.  FALSE with *error: CK_SEARCH_ERROR_QUERY
- * or CK_SERVE_ERROR_REQUEST for a bad request.  Clear S with
- * ck_serve_search_clear(). */
+/* Run the search REQ asks for (q in the query language, any=1: q is a
+ * plain sentence, messages=1, limit (default 20), offset) into S with
+ * ck_search_text(), exactly as `casekb search` (COUNT_ONLY: as --count),
+ * snippets marked by OPEN and CLOSE.  FALSE with *error:
+ * CK_SEARCH_ERROR_QUERY or CK_SERVE_ERROR_REQUEST for a bad request.
+ * Clear S with ck_search_outcome_clear() either way. */
 gboolean ck_serve_search_run(CkServeEnv *env, const CkServeRequest *req, const char *open, const char *close,
-                             CkServeSearch *s, GError **error);
-void ck_serve_search_clear(CkServeSearch *s);
+                             gboolean count_only, CkSearchOutcome *s, GError **error);
 
 /* The HTTP status for ERROR from one of the functions above: 400 for a
  * bad request or query, 404 for an unknown case, else 500. */

@@ -31,7 +31,7 @@ static void write_result(GString *out, const CkSearchResult *r)
 }
 
 /* Append the previous / next links of a result page. */
-static void write_pager(GString *out, const CkServeRequest *req, const CkServeSearch *s, gint64 offset,
+static void write_pager(GString *out, const CkServeRequest *req, const CkSearchOutcome *s, gint64 offset,
                         gint64 limit)
 {
     char number[32];
@@ -52,7 +52,7 @@ static void write_pager(GString *out, const CkServeRequest *req, const CkServeSe
 }
 
 /* Append the result list of S. */
-static void write_results(GString *out, const CkServeRequest *req, const CkServeSearch *s)
+static void write_results(GString *out, const CkServeRequest *req, const CkSearchOutcome *s)
 {
     gint64 offset = 0, limit = 20;
     ck_serve_int_param(req, "offset", 0, 0, G_MAXINT32, &offset, NULL);
@@ -80,14 +80,14 @@ static void write_results(GString *out, const CkServeRequest *req, const CkServe
 /* See page-search.h. */
 CkServeResponse *ck_serve_page_search(CkServeEnv *env, const CkServeRequest *req)
 {
-    CkServeSearch s;
+    CkSearchOutcome s;
     GError *error = NULL;
     const char *q = ck_serve_param(req, "q");
     GString *out = g_string_new(NULL);
     ck_serve_page_begin(out, q ? q : "Search", q);
     g_string_append(out, "<h1>Search 搜索</h1>\n");
     guint status = 200;
-    if (!ck_serve_search_run(env, req, MARK_OPEN, MARK_CLOSE, &s, &error)) {
+    if (!ck_serve_search_run(env, req, MARK_OPEN, MARK_CLOSE, FALSE, &s, &error)) {
         status = ck_serve_error_status(error);
         g_string_append(out, "<p class=\"error\">");
         ck_html_escape(out, error->message);
@@ -95,8 +95,8 @@ CkServeResponse *ck_serve_page_search(CkServeEnv *env, const CkServeRequest *req
         g_error_free(error);
     } else {
         write_results(out, req, &s);
-        ck_serve_search_clear(&s);
     }
+    ck_search_outcome_clear(&s);
     g_string_append(out, "<p class=\"muted\">Query language 查询语法: words (ANDed), \"exact phrase\", a OR b, "
                          "-term, prefix*, case: from: subject: body: quoted: cause: status: vendor: customer: "
                          "code: cmd: sn: after:2021-03 before:2021-04 date:2021-03..2021-04.</p>\n");

@@ -1566,3 +1566,39 @@ gboolean ck_search_count_any(sqlite3 *db, const char *sentence, gboolean per_mes
     g_ptr_array_unref(terms);
     return ok;
 }
+
+/* Run TEXT as a sentence into OUT (only its total when COUNT_ONLY). */
+static gboolean search_sentence(sqlite3 *db, const char *text, gboolean count_only, const CkSearchOptions *opts,
+                                CkSearchOutcome *out, GError **error)
+{
+    out->sentence = TRUE;
+    return ck_search_count_any(db, text, opts->per_message, &out->total, error)
+           && (count_only || ck_search_run_any(db, text, opts, &out->results, error));
+}
+
+/* See search.h. */
+gboolean ck_search_text(sqlite3 *db, const char *text, gboolean any, gboolean count_only,
+                        const CkSearchOptions *opts, CkSearchOutcome *out, GError **error)
+{
+    g_return_val_if_fail(db && text && opts && out, FALSE);
+    *out = (CkSearchOutcome){ 0 };
+    if (any)
+        return search_sentence(db, text, count_only, opts, out, error);
+    CkSearchQuery *query = ck_search_query_parse(text, error);
+    if (!query)
+        return FALSE;
+    gboolean ok = ck_search_count(db, query, opts->per_message, &out->total, error)
+                  && (count_only || ck_search_run(db, query, opts, &out->results, error));
+    out->fell_back = ok && !count_only && out->total == 0 && ck_search_query_wants_sentence(query, text);
+    ck_search_query_free(query);
+    if (!out->fell_back)
+        return ok;
+    g_clear_pointer(&out->results, g_ptr_array_unref);
+    return search_sentence(db, text, FALSE, opts, out, error);
+}
+
+/* See search.h. */
+void ck_search_outcome_clear(CkSearchOutcome *out)
+{
+    g_clear_pointer(&out->results, g_ptr_array_unref);
+}

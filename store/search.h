@@ -135,4 +135,23 @@ gboolean ck_search_run_any(sqlite3 *db, const char *sentence, const CkSearchOpti
 gboolean ck_search_count_any(sqlite3 *db, const char *sentence, gboolean per_message, gint64 *count,
                              GError **error);
 
+/* What ck_search_text() found. */
+typedef struct {
+    GPtrArray *results;      /* CkSearchResult *; NULL when only counting */
+    gint64 total;            /* cases (or messages) matching in all */
+    gboolean sentence;       /* run as a sentence (asked, or the fallback) */
+    gboolean fell_back;      /* the query found nothing: run as a sentence */
+} CkSearchOutcome;
+
+/* One search as `casekb search` and `casekb serve` run it: TEXT as a
+ * sentence when ANY, else in the query language, where a query that finds
+ * nothing at all and ck_search_query_wants_sentence() is run as a sentence
+ * instead; COUNT_ONLY counts the query as written (no fallback, no
+ * results).  FALSE with *error (CK_SEARCH_ERROR_QUERY for a malformed
+ * query or an empty sentence).  Clear *OUT with ck_search_outcome_clear()
+ * either way. */
+gboolean ck_search_text(sqlite3 *db, const char *text, gboolean any, gboolean count_only,
+                        const CkSearchOptions *opts, CkSearchOutcome *out, GError **error);
+void ck_search_outcome_clear(CkSearchOutcome *out);
+
 #endif

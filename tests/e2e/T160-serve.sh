@@ -134,6 +134,10 @@ same_json "api/search?q=vendor:Dell+after:2022-01" search --json vendor:Dell aft
 same_json "api/search?q=%E5%AE%A2%E6%88%B7%E7%94%A8Ghost%E5%85%8B%E9%9A%86%E5%90%8E%E6%BF%80%E6%B4%BB%E5%A4%B1%E8%B4%A5" \
     search --json 客户用Ghost克隆后激活失败
 [ "$(jq length "$TMP/api.json")" -gt 0 ] || fail "the plain sentence found nothing"
+# count=1 counts the query as written, as `search --count` does (no sentence fallback: 0 here)
+same_json "api/search?q=%E5%AE%A2%E6%88%B7%E7%94%A8Ghost%E5%85%8B%E9%9A%86%E5%90%8E%E6%BF%80%E6%B4%BB%E5%A4%B1%E8%B4%A5&count=1" \
+    search --json --count 客户用Ghost克隆后激活失败
+jq -e '.count == 0' "$TMP/api.json" >/dev/null || fail "count=1 of a query that finds nothing: $(cat "$TMP/api.json")"
 same_json "api/similar/$cid" similar --json "$cid"
 expect api/report 200 application/json
 cp "$TMP/body" "$TMP/report-api.json"
