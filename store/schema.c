@@ -255,8 +255,8 @@ gboolean ck_store_migrate(CkStore *store, GError **error)
     return TRUE;
 }
 
-/* See store-private.h. */
-gboolean ck_store_index_pending(CkStore *store, GError **error)
+/* See store.h. */
+gboolean ck_store_index_new(CkStore *store, GError **error)
 {
     sqlite3_stmt *stmt = ck_store_prepare(store, FTS_INDEX_PENDING, error);
     return stmt && ck_store_step_done(store, stmt, "adding new messages to the full-text index", error);

@@ -351,5 +351,5 @@ gboolean ck_store_message_insert(CkStore *store, gint64 case_rowid, const CkMess
     return insert_refs(store, *message_rowid, msg, error)
            && exec_one_id(store, "UPDATE cases SET dirty = 1 WHERE id = ?1", case_rowid,
                           "marking a case", error)
-           && (store->tx_depth > 0 || ck_store_index_pending(store, error));
+           && (store->tx_depth > 0 || ck_store_index_new(store, error));
 }

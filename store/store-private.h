@@ -56,8 +56,5 @@ JsonNode *ck_store_analysis_unpack(CkStore *store, const char *text);
  * (equal subjects, equal keys; look-ups compare the text too). */
 gint64 ck_store_subject_key(const char *subject_norm);
 
-/* Add the messages stored since the last call to the full-text index
- * (schema.c; ck_store_commit calls it, so a committed index is complete). */
-gboolean ck_store_index_pending(CkStore *store, GError **error);
 
 #endif

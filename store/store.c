@@ -286,18 +286,12 @@ gboolean ck_store_commit(CkStore *store, GError **error)
 {
     if (store->tx_depth == 0 || --store->tx_depth > 0)
         return TRUE;
-    if (!ck_store_index_pending(store, error) || !ck_store_exec(store, "COMMIT", error)) {
+    if (!ck_store_index_new(store, error) || !ck_store_exec(store, "COMMIT", error)) {
         store->tx_depth = 1;   /* still open: the caller's ck_store_rollback ends it */
         return FALSE;
     }
     store_maybe_kill_for_test(store);
     return TRUE;
-}
-
-/* See store.h. */
-gboolean ck_store_index_new(CkStore *store, GError **error)
-{
-    return ck_store_index_pending(store, error);
 }
 
 /* See store.h. */

@@ -49,9 +49,9 @@ gboolean ck_store_begin(CkStore *store, GError **error);
 gboolean ck_store_commit(CkStore *store, GError **error);
 void ck_store_rollback(CkStore *store);
 
-/* Add the messages stored in the open transaction to the full-text index
- * now instead of at commit (which then finds nothing left to add), so a
- * caller can do it while its other threads are busy. */
+/* Add the messages stored since the last call to the full-text index
+ * (schema.c).  ck_store_commit calls it, so a committed index is complete;
+ * a caller may call it earlier, while its other threads are busy. */
 gboolean ck_store_index_new(CkStore *store, GError **error);
 
 /* Refresh the query planner's statistics (a bounded ANALYZE) and give
