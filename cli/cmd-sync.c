@@ -23,18 +23,6 @@ static char *state_key(const char *display)
     return g_strconcat("imap-state:", display, NULL);
 }
 
-/* Fetch callback: the message joins the run. */
-static gboolean on_fetched(const CkRawMessage *raw, gpointer user_data, GError **error)
-{
-    return ck_ingest_add(user_data, raw, error);
-}
-
-/* Fetch warning: counted and printed by the run. */
-static void on_fetch_warning(const char *line, gpointer user_data)
-{
-    ck_ingest_warn(user_data, line);
-}
-
 /* See cmd-ingest.h. */
 gboolean ck_cli_sync_mailbox(CkContext *ctx, CkIngestRun *run, const char *url, const char *user,
                              const char *cacert, GPtrArray *mailboxes, GError **error)
@@ -48,7 +36,8 @@ gboolean ck_cli_sync_mailbox(CkContext *ctx, CkIngestRun *run, const char *url, 
     ck_imap_state_parse(saved, &m->state);   /* none or unreadable: from the start */
     const char *password = g_getenv("CASEKB_IMAP_PASSWORD");
     CkImapSource source = { url, user, password && password[0] ? password : NULL, cacert };
-    gboolean ok = ck_imap_fetch(&source, &m->state, on_fetched, on_fetch_warning, run, &m->fetched, error);
+    gboolean ok = ck_imap_fetch(&source, &m->state, ck_ingest_message_func, ck_ingest_warning_func, run,
+                                &m->fetched, error);
     g_free(saved);
     g_free(key);
     return ok;

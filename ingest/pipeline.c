@@ -24,8 +24,8 @@ void ck_ingest_warn(CkIngestRun *run, const char *line)
         run->options->on_warning(line, run->options->user_data);
 }
 
-/* Reader warnings (unreadable or non-mail files) go the same way. */
-static void on_reader_warning(const char *line, gpointer user_data)
+/* See pipeline.h. */
+void ck_ingest_warning_func(const char *line, gpointer user_data)
 {
     ck_ingest_warn(user_data, line);
 }
@@ -182,8 +182,8 @@ gboolean ck_ingest_add(CkIngestRun *run, const CkRawMessage *raw, GError **error
     return ok;
 }
 
-/* Reader callback: ingest each message found. */
-static gboolean on_raw_message(const CkRawMessage *raw, gpointer user_data, GError **error)
+/* See pipeline.h. */
+gboolean ck_ingest_message_func(const CkRawMessage *raw, gpointer user_data, GError **error)
 {
     return ck_ingest_add(user_data, raw, error);
 }
@@ -191,7 +191,7 @@ static gboolean on_raw_message(const CkRawMessage *raw, gpointer user_data, GErr
 /* See pipeline.h. */
 gboolean ck_ingest_add_path(CkIngestRun *run, const char *path, GError **error)
 {
-    CkReader reader = { on_raw_message, on_reader_warning, run, 0, 0 };
+    CkReader reader = { ck_ingest_message_func, ck_ingest_warning_func, run, 0, 0 };
     return ck_reader_read_path(&reader, path, error);
 }
 

@@ -70,6 +70,11 @@ gboolean ck_ingest_add_path(CkIngestRun *run, const char *path, GError **error);
 /* Report one warning line (counted in the stats) through the options. */
 void ck_ingest_warn(CkIngestRun *run, const char *line);
 
+/* ck_ingest_add() and ck_ingest_warn() as the callbacks a source of raw
+ * messages takes (CkReader, ck_imap_fetch()), USER_DATA being the run. */
+gboolean ck_ingest_message_func(const CkRawMessage *raw, gpointer user_data, GError **error);
+void ck_ingest_warning_func(const char *line, gpointer user_data);
+
 /* End the run and free it.  OK is FALSE when feeding stopped on an error,
  * already in *error: a store failure rolls the open batch back; any other
  * error (an unreadable path, a lost IMAP connection) keeps and commits what
